@@ -1,0 +1,45 @@
+"""Load KEY=VALUE lines from an env file, then exec the real program.
+
+pm2 records every app's environment in dump.pm2 and prints it in `pm2 show`.
+Secrets that live only in <root>/.env are read here, at spawn, inside the
+service's own process, so pm2 never holds them. exec keeps the same PID, so pm2
+and signals see the real program. Variables already set are not overridden.
+
+usage: python envexec.py ENV_FILE PROGRAM [ARGS...]
+"""
+import os
+import sys
+
+
+def parse(path):
+    values = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                line = line.strip()
+                if not line or line.startswith("#") or "=" not in line:
+                    continue
+                if line.startswith("export "):
+                    line = line[len("export "):]
+                key, _, value = line.partition("=")
+                value = value.strip()
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                    value = value[1:-1]
+                values[key.strip()] = value
+    except FileNotFoundError:
+        pass
+    return values
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.stderr.write("envexec: usage: envexec.py ENV_FILE PROGRAM [ARGS...]\n")
+        sys.exit(2)
+    for key, value in parse(sys.argv[1]).items():
+        os.environ.setdefault(key, value)
+    program = sys.argv[2]
+    os.execv(sys.executable, [sys.executable, program] + sys.argv[3:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+// The public API of the botstack package.
+export * from './stack/index.js';

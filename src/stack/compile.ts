@@ -1,0 +1,79 @@
+import { toPm2Size } from './units.js';
+import type { Service, Stack } from './types.js';
+
+/**
+ * A pm2 app declaration, limited to the keys botstack emits. Every value is one
+ * pm2's validator keeps as written: no falsy limits it would drop, no one-element
+ * arrays it would flatten, sizes only in ^\d+(G|M|K)$ form.
+ */
+export interface Pm2App {
+  readonly name: string;
+  readonly namespace: string;
+  readonly script: string;
+  readonly interpreter: string;
+  readonly args: readonly string[];
+  readonly node_args?: readonly string[];
+  readonly cwd: string;
+  readonly exec_mode: 'fork';
+  readonly instances: 1;
+  readonly watch: false;
+  readonly autorestart: true;
+  readonly max_memory_restart?: string;
+  readonly max_restarts: number;
+  readonly min_uptime: number;
+  readonly exp_backoff_restart_delay: number;
+  readonly kill_timeout: number;
+  readonly treekill: true;
+  readonly out_file: string;
+  readonly error_file: string;
+  readonly merge_logs: true;
+  readonly log_date_format: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export const LOG_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss.SSSZ';
+const PYTHON_KINDS = new Set(['uvicorn', 'python']);
+
+/** The resolved stack as the monitor receives it, through its environment. */
+export const STACK_ENV_KEY = 'BOTSTACK_STACK';
+
+export function compileService(stack: Stack, s: Service): Pm2App {
+  const env: Record<string, string> = {
+    ...s.env,
+    BOTSTACK_PROFILE: stack.profile,
+    BOTSTACK_SERVICE: s.name,
+    BOTSTACK_STACK_NAME: stack.name,
+  };
+  // pm2 adds this only when the interpreter path contains "python"; wrappers miss it.
+  if (PYTHON_KINDS.has(s.kind)) env.PYTHONUNBUFFERED = '1';
+  if (s.kind === 'monitor') env[STACK_ENV_KEY] = JSON.stringify(stack);
+  return {
+    name: s.name,
+    namespace: stack.name,
+    script: s.launch.script,
+    interpreter: s.launch.interpreter,
+    args: [...s.launch.args],
+    ...(s.launch.nodeArgs && s.launch.nodeArgs.length > 0 ? { node_args: [...s.launch.nodeArgs] } : {}),
+    cwd: s.cwd,
+    exec_mode: 'fork',
+    instances: 1,
+    watch: false,
+    autorestart: true,
+    ...(s.memoryBytes !== null ? { max_memory_restart: toPm2Size(s.memoryBytes) } : {}),
+    max_restarts: s.maxRestarts,
+    min_uptime: s.minUptimeMs,
+    exp_backoff_restart_delay: s.restartBackoffMs,
+    kill_timeout: s.stopTimeoutMs,
+    treekill: true,
+    out_file: s.outFile,
+    error_file: s.errFile,
+    merge_logs: true,
+    log_date_format: LOG_DATE_FORMAT,
+    env,
+  };
+}
+
+/** A new array of new objects: the stack is never mutated. */
+export function compileStack(stack: Stack): Pm2App[] {
+  return stack.services.map((s) => compileService(stack, s));
+}

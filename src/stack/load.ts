@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { problemsFromZod } from './problems.js';
+import { resolveStack, type EnvLookup } from './resolve.js';
+import { stackInputSchema, type Profile } from './schema.js';
+import type { LoadResult, Problem } from './types.js';
+import { validateStack } from './validate.js';
+
+export interface LoadOptions {
+  readonly env?: EnvLookup;
+  readonly profile?: Profile;
+}
+
+/** parse -> resolve -> whole-stack checks. Returns the stack, or every problem found. */
+export function fromInput(input: unknown, file: string, opts: LoadOptions = {}): LoadResult {
+  const env = opts.env ?? process.env;
+  const envProblem = checkProfileEnv(env, file);
+  const parsed = stackInputSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: [...envProblem, ...problemsFromZod(parsed.error, input, file)] };
+  if (envProblem.length > 0) return { ok: false, problems: envProblem };
+  const stack = resolveStack(parsed.data, { file, env, ...(opts.profile ? { profile: opts.profile } : {}) });
+  const problems = validateStack(stack);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, stack };
+}
+
+function checkProfileEnv(env: EnvLookup, file: string): Problem[] {
+  const v = env.BOTSTACK_ENV;
+  if (v === undefined || v === '' || v === 'production' || v === 'development') return [];
+  return [{ file, path: '(env).BOTSTACK_ENV', message: `BOTSTACK_ENV is "${v}"; expected "production" or "development"`, fix: 'unset BOTSTACK_ENV for production, or set it to development' }];
+}
+
+/** The stack input a module exports: `export default defineStack(...)` or `export const stack`. */
+export function stackExport(mod: Record<string, unknown>): unknown {
+  const d = mod.default as Record<string, unknown> | undefined;
+  if (mod.stack !== undefined) return mod.stack;
+  // A CJS module loaded through import() arrives as { default: module.exports }.
+  if (d && typeof d === 'object' && 'stack' in d && !('services' in d)) return d.stack;
+  return d;
+}
+
+/** Loads a stack file (.ts through tsx, or .js/.mjs/.cjs). Never throws for a bad file. */
+export async function loadStack(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const abs = resolve(file);
+  if (!existsSync(abs)) {
+    return { ok: false, problems: [{ file: abs, path: '(file)', message: `no stack file at ${abs}`, fix: 'pass --config <file>, or run from the folder holding ecosystem.config.ts' }] };
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importFile(abs);
+  } catch (err) {
+    return { ok: false, problems: [{ file: abs, path: '(file)', message: `cannot load: ${firstLine(err)}`, fix: 'fix the syntax or import error above; `npx tsc --noEmit` shows type errors with lines' }] };
+  }
+  const input = stackExport(mod);
+  if (input === undefined) {
+    return { ok: false, problems: [{ file: abs, path: '(file)', message: 'exports no stack', fix: 'export default defineStack({ name, services: [...] })' }] };
+  }
+  return fromInput(input, abs, opts);
+}
+
+async function importFile(abs: string): Promise<Record<string, unknown>> {
+  if (/\.[cm]?ts$/.test(abs)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(pathToFileURL(abs).href, import.meta.url)) as Record<string, unknown>;
+  }
+  return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
+}
+
+/** The profile pm2's own `--env <name>` flag asks for, read from the pm2 CLI's argv. */
+export function profileFromArgv(argv: readonly string[]): Profile | undefined {
+  const i = argv.indexOf('--env');
+  const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--env='))?.slice(6);
+  return v === 'development' || v === 'production' ? v : undefined;
+}

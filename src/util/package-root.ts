@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cached: string | undefined;
+
+/** The botstack package folder, whether this runs from src/ (tsx, vitest) or dist/. */
+export function packageRoot(): string {
+  if (cached) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'botstack') {
+      cached = dir;
+      return dir;
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('botstack: cannot find its own package.json above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+}
+
+/** Entry points that pm2 runs; compiled JS, so apps never pay for a TS loader. */
+export const runtimePaths = {
+  monitorMain: () => join(packageRoot(), 'dist', 'src', 'monitor', 'main.js'),
+  envExec: () => join(packageRoot(), 'runtime', 'envexec.py'),
+};
