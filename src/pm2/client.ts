@@ -90,7 +90,16 @@ export class Pm2Client {
     const pm2 = require('pm2') as { custom: new (o: object) => Pm2Api };
     const api = new pm2.custom({ pm2_home: home });
     const client = new Pm2Client(api, home, timeoutMs);
-    await client.call('connect', (cb) => api.connect(cb), Math.max(timeoutMs, 20_000));
+    // pm2 spawns its daemon with Object.assign({ PM2_HOME: home }, process.env):
+    // an inherited PM2_HOME would win and point the daemon at another home.
+    const inherited = process.env.PM2_HOME;
+    process.env.PM2_HOME = home;
+    try {
+      await client.call('connect', (cb) => api.connect(cb), Math.max(timeoutMs, 20_000));
+    } finally {
+      if (inherited === undefined) delete process.env.PM2_HOME;
+      else process.env.PM2_HOME = inherited;
+    }
     return client;
   }
 
@@ -121,7 +130,9 @@ export class Pm2Client {
   }
 
   start(apps: readonly Pm2App[], timeoutMs?: number): Promise<unknown> {
-    return this.call('start', (cb) => this.api.start({ apps: apps.map((a) => ({ ...a })) }, cb), timeoutMs);
+    // Apps inherit the caller's env; pin PM2_HOME so the monitor talks to this daemon.
+    const pinned = apps.map((a) => ({ ...a, env: { ...a.env, PM2_HOME: this.home } }));
+    return this.call('start', (cb) => this.api.start({ apps: pinned }, cb), timeoutMs);
   }
 
   restart(name: string, timeoutMs?: number): Promise<unknown> {
