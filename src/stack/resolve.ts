@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { DEFAULT_HEARTBEAT_MAX_AGE_MS, DEFAULT_HEARTBEAT_TIMING, DEFAULT_HTTP_PATH, ENV_DEFAULTS, KIND_DEFAULTS } from './defaults.js';
 import { buildLaunch } from './launch.js';
 import type { ParsedService, ParsedStack, Profile, healthInputSchema } from './schema.js';
@@ -21,7 +21,9 @@ const at = (base: string, p: string): string => (isAbsolute(p) ? p : resolvePath
 /** Applies every default and makes every path absolute. Pure: env comes in as data. */
 export function resolveStack(parsed: ParsedStack, opts: ResolveOptions): Stack {
   const { env } = opts;
-  const root = at(process.cwd(), parsed.root ?? env.BOTSTACK_ROOT ?? ENV_DEFAULTS.BOTSTACK_ROOT);
+  // A root written in the stack file is relative to that file; one from the environment, to the cwd.
+  const fileDir = isAbsolute(opts.file) ? dirname(opts.file) : process.cwd();
+  const root = parsed.root !== undefined ? at(fileDir, parsed.root) : at(process.cwd(), env.BOTSTACK_ROOT ?? ENV_DEFAULTS.BOTSTACK_ROOT);
   const venv = at(root, parsed.venv ?? env.BOTSTACK_VENV ?? 'venv');
   const logDir = at(root, parsed.logDir ?? env.BOTSTACK_LOG_DIR ?? 'logs');
   const envFile = at(root, parsed.envFile ?? '.env');
