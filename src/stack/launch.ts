@@ -23,7 +23,7 @@ export function buildLaunch(s: ParsedService, ctx: LaunchContext): Launch {
   switch (s.kind) {
     case 'mongod': {
       const dbpath = resolve(ctx.root, s.dbpath ?? ctx.env.BOTSTACK_MONGO_DBPATH ?? 'data/db');
-      const binary = s.binary ?? ctx.env.BOTSTACK_MONGOD ?? 'mongod';
+      const binary = pathLike(ctx.cwd, s.binary ?? ctx.env.BOTSTACK_MONGOD ?? 'mongod');
       const args = ['--dbpath', dbpath, '--bind_ip', host, '--port', String(ctx.port ?? 27017), ...extra];
       return { interpreter: 'none', script: binary, args };
     }
@@ -39,7 +39,7 @@ export function buildLaunch(s: ParsedService, ctx: LaunchContext): Launch {
     case 'node':
       return { interpreter: 'node', script: abs(ctx.cwd, s.script), args: extra, ...(s.nodeArgs ? { nodeArgs: s.nodeArgs } : {}) };
     case 'command':
-      return { interpreter: 'none', script: s.command, args: extra };
+      return { interpreter: 'none', script: pathLike(ctx.cwd, s.command), args: extra };
     case 'monitor':
       return { interpreter: 'node', script: runtimePaths.monitorMain(), args: extra };
   }
@@ -52,3 +52,5 @@ function python(venv: string, script: string, args: readonly string[], secrets: 
 }
 
 const abs = (cwd: string, p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+/** A bare name ("mongod") is looked up on PATH; a relative path is relative to the service's folder. */
+const pathLike = (cwd: string, p: string): string => (p.includes('/') ? abs(cwd, p) : p);

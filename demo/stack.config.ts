@@ -1,0 +1,48 @@
+import { defineStack } from '../src/stack/index.js';
+
+// The built-in demo: the incident's four services as standard-library stand-ins,
+// plus botstack's monitor. Its own ports (47017, 48002, 48003) and its own
+// folders under .demo/ keep it clear of a real stack on the same machine.
+// Run it: npm run demo
+
+const port = { mongo: 47017, api: 48002, web: 48003 };
+
+export default defineStack({
+  name: 'botstack-demo',
+  root: 'app',
+  venv: '../../.demo/venv',
+  logDir: '../../.demo/logs',
+  services: [
+    { name: 'mongod', kind: 'mongod', binary: '../mongod-standin.mjs', dbpath: '../../.demo/db', port: port.mongo },
+    {
+      name: 'api',
+      kind: 'python',
+      script: 'service.py',
+      args: ['api'],
+      port: port.api,
+      env: { PORT: String(port.api), MONGO_PORT: String(port.mongo) },
+      health: { type: 'http', path: '/health' },
+      dependsOn: ['mongod'],
+    },
+    {
+      name: 'web',
+      kind: 'python',
+      script: 'service.py',
+      args: ['web'],
+      port: port.web,
+      env: { PORT: String(port.web), API_V2_URL: `http://127.0.0.1:${port.api}` },
+      health: { type: 'http', path: '/api/health' },
+      dependsOn: ['api'],
+    },
+    {
+      name: 'bot',
+      kind: 'python',
+      script: 'service.py',
+      args: ['bot'],
+      env: { API_V2_URL: `http://127.0.0.1:${port.api}`, BOTSTACK_HEARTBEAT: '../../.demo/run/bot.heartbeat' },
+      health: { type: 'heartbeat', file: '../../.demo/run/bot.heartbeat', maxAge: '20s' },
+      dependsOn: ['api'],
+    },
+    { name: 'monitor', kind: 'monitor' },
+  ],
+});
