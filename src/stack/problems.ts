@@ -44,6 +44,11 @@ export function problemsFromZod(error: z.ZodError, input: unknown, file: string)
         fix: `remove ${keys.length > 1 ? 'them' : 'it'} or correct the spelling (see the Service type in src/stack/schema.ts)`,
       };
     }
+    if (issue.code === 'invalid_key') {
+      // zod reports the record's value here; the operator needs the key and why it is bad.
+      const key = String(issue.path[issue.path.length - 1]);
+      return { ...base, path: dotPath(issue.path), message: `key ${JSON.stringify(key)} ${issue.issues[0]?.message ?? 'is not allowed'}` };
+    }
     const value = valueAt(input, issue.path);
     if (issue.code === 'invalid_union' && issue.path[issue.path.length - 1] !== undefined && (issue as { note?: string }).note) {
       return { ...base, path: dotPath(issue.path), message: `${issue.message}: got ${show(value)}` };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, size } from './units.js';
+import { duration, durationAtLeast, sizeOrOff } from './units.js';
 
 // The one schema for a stack. Every object is strict: pm2 silently drops keys it
 // does not know (a typo, a `kill_signal`), so we must refuse them first.
@@ -42,10 +42,12 @@ export type HealthInput = z.input<typeof healthInputSchema>;
 
 const limitsSchema = z
   .object({
-    memory: z.union([size, z.literal(false)]).optional(),
+    memory: sizeOrOff.optional(),
     maxRestarts: z.number().int().min(1).max(1000).optional(),
-    minUptime: duration.optional(),
-    restartBackoff: duration.optional(),
+    // pm2 rejects min_uptime under 100 ms and then starts nothing from the file.
+    minUptime: durationAtLeast(100, 'pm2 rejects a smaller min_uptime and starts nothing').optional(),
+    // pm2 silently drops a 0 exp_backoff_restart_delay.
+    restartBackoff: durationAtLeast(1, 'pm2 drops a 0 exp_backoff_restart_delay without a word').optional(),
   })
   .strict();
 
@@ -59,7 +61,8 @@ const common = {
   secrets: z.array(envKey).optional(),
   health: healthInputSchema.optional(),
   limits: limitsSchema.optional(),
-  stop: z.object({ timeout: duration.optional() }).strict().optional(),
+  // pm2 silently drops kill_timeout: 0 and falls back to its 1.6 s default.
+  stop: z.object({ timeout: durationAtLeast(1, 'pm2 drops kill_timeout: 0 and uses its 1.6 s default').optional() }).strict().optional(),
   dependsOn: z.array(z.string()).optional(),
   logs: z.object({ dir: z.string().min(1).optional() }).strict().optional(),
   // Accepted only so that `watch: true` gets a message that says why, rather than "unknown key".

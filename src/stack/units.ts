@@ -31,15 +31,28 @@ export function parseSize(text: string): number | undefined {
   return Math.round(Number(m[1]) * (SIZE_UNITS[(m[2] ?? 'B').toUpperCase()] ?? 1));
 }
 
-export const size = z.union([z.number().int().positive(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const bytes = parseSize(v);
+const SIZE_HINT = 'expected bytes or a number with K, M or G, like "512M" or "1.5G"';
+
+function toBytes(v: number | string, ctx: z.RefinementCtx): number {
+  const bytes = typeof v === 'number' ? (Number.isInteger(v) ? v : undefined) : parseSize(v);
   if (bytes === undefined || bytes <= 0) {
-    ctx.addIssue({ code: 'custom', message: `invalid size "${v}": expected bytes or a number with K, M or G, like "512M" or "1.5G"` });
+    ctx.addIssue({ code: 'custom', message: `invalid size ${JSON.stringify(v)}: expected bytes or a number with K, M or G, like "512M" or "1.5G"` });
     return z.NEVER;
   }
   return bytes;
-});
+}
+
+export const size = z.union([z.number(), z.string()]).transform(toBytes);
+
+/**
+ * A size, or false for "no limit". One transform rather than a union with `size`,
+ * so a bad size keeps its own message instead of zod's bare "Invalid input".
+ */
+export const sizeOrOff = z.union([z.literal(false), z.number(), z.string()]).transform((v, ctx) => (v === false ? false : toBytes(v, ctx)));
+
+/** A duration with a floor, saying why the floor exists (pm2 drops or rejects smaller values). */
+export const durationAtLeast = (minMs: number, why: string) =>
+  duration.refine((ms) => ms >= minMs, { message: `must be at least ${minMs} ms: ${why}`, abort: true });
 
 /** pm2 accepts only ^\d+(G|M|K)?$ for max_memory_restart and aborts the whole file otherwise. */
 export function toPm2Size(bytes: number): string {
