@@ -1,11 +1,19 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../program.js';
+import { registerDoctor } from './doctor.js';
+import { registerLogs } from './logs.js';
+import { registerRestart } from './restart.js';
+import { registerSoak } from './soak.js';
+import { registerStart } from './start.js';
+import { registerStartup } from './startup.js';
+import { registerStatus } from './status.js';
+import { registerStop } from './stop.js';
 
-// Registers the operator commands (start, stop, restart, status, logs, doctor,
-// soak, startup). Placeholder until issue #4 fills them in.
+// The operator commands (issue #4). Each command module imports its work lazily,
+// so `botstack status` never pays for loading `start`'s or `soak`'s code.
 export function registerOperate(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  for (const register of [registerStart, registerStop, registerRestart, registerStatus, registerLogs, registerDoctor, registerSoak, registerStartup]) {
+    register(program, io, setExit);
+  }
 }

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { EXIT, type CliIO } from '../io.js';
+import type { SetExit } from '../program.js';
+
+const HELP = `
+Health comes from the monitor's report when the monitor runs, else from one probe per service.
+Never starts a pm2 daemon.
+
+Exit codes:
+  0  the stack is healthy
+  1  the stack is degraded or down
+  2  pm2 is unreachable, or the stack file does not load`;
+
+export function registerStatus(program: Command, io: CliIO, setExit: SetExit): void {
+  program
+    .command('status')
+    .description('one row per service: pm2 status, pid, uptime, restarts, memory, CPU, health, latency, watch')
+    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', HELP)
+    .action(async (opts: { config: string; json?: boolean }) => {
+      const { loadConfig, withPm2 } = await import('../../ops/context.js');
+      const { collectStatus } = await import('../../ops/status.js');
+      const stack = await loadConfig(io, opts.config);
+      const report = await withPm2(io, false, (client) => collectStatus(client, stack, io.signal ? { signal: io.signal } : {}));
+      if (opts.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else {
+        const { renderStatus } = await import('../../ops/render-status.js');
+        io.stdout.write(renderStatus(report, stack.name, stack.services.filter((s) => s.reload).map((s) => s.name)));
+      }
+      setExit(report.stack === 'healthy' ? EXIT.OK : EXIT.FAIL);
+    });
+}
