@@ -12,11 +12,12 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * DURATION_UNITS[m[2] as keyof typeof DURATION_UNITS]);
 }
 
-export const duration = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const ms = parseDuration(v);
+// One transform over number|string, not a union of checked branches: zod reports a
+// value that fails every branch as a bare "Invalid input".
+export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = typeof v === 'number' ? (Number.isInteger(v) && v >= 0 ? v : undefined) : parseDuration(v);
   if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `invalid duration "${v}": expected milliseconds or a number with ms, s, m or h, like "15s"` });
+    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(v)}: expected milliseconds or a number with ms, s, m or h, like "15s"` });
     return z.NEVER;
   }
   return ms;
