@@ -2,9 +2,39 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../program.js';
 
-// Placeholder: `botstack logs` (issue #4, another helper) replaces this.
+const HELP = `
+Shows each service's own out and err log (stderr lines are tagged "name!").
+Paths come from the stack and are checked against pm2's live process list.
+--errors counts error, exception, Python traceback and SIGTERM/SIGKILL lines,
+streaming each file (bounded memory, any size). --since reads from the end.
+
+Exit codes:
+  0  lines shown; with --errors, no error lines found
+  1  --errors found error lines
+  2  bad flag or service, or the stack file does not load`;
+
+export interface LogsFlags {
+  config: string;
+  errors?: boolean;
+  since?: string;
+  follow?: boolean;
+  lines?: string;
+  json?: boolean;
+}
+
 export function registerLogs(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command('logs [service]')
+    .description("a service's log lines (all services when none is named), or with --errors the error counts")
+    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+    .option('--errors', 'count errors, exceptions, tracebacks and SIGTERM/SIGKILL lines')
+    .option('--since <duration>', 'only lines from the last duration, like 30m or 1h')
+    .option('--follow', 'keep printing new lines until Ctrl-C')
+    .option('--lines <n>', 'lines per service (with --errors: newest error lines shown)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', HELP)
+    .action(async (service: string | undefined, opts: LogsFlags) => {
+      const { runLogs } = await import('../../ops/logs-command.js');
+      setExit(await runLogs(io, service, opts));
+    });
 }

@@ -1,0 +1,64 @@
+import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { sleep } from '../util/timeout.js';
+import type { LogFile } from './logs-files.js';
+
+// `tail -F` for several files: polls sizes, prints whole new lines, starts
+// over when a file shrinks (copy-truncate rotation) and waits for files that
+// do not exist yet. Ends, without error, when the signal aborts.
+
+export interface FollowOptions {
+  readonly signal: AbortSignal;
+  readonly intervalMs?: number;
+  readonly onLine: (file: LogFile, text: string) => void;
+}
+
+interface Cursor {
+  offset: number;
+  partial: string;
+  // Keeps a UTF-8 character split across two reads whole.
+  decoder: StringDecoder;
+}
+
+export async function followFiles(files: readonly LogFile[], opts: FollowOptions): Promise<void> {
+  const cursors = new Map<LogFile, Cursor>();
+  for (const f of files) cursors.set(f, { offset: await sizeOf(f.path), partial: '', decoder: new StringDecoder('utf8') });
+  while (!opts.signal.aborted) {
+    for (const f of files) await readNew(f, cursors.get(f)!, opts.onLine);
+    try {
+      await sleep(opts.intervalMs ?? 200, opts.signal);
+    } catch {
+      return;
+    }
+  }
+}
+
+async function readNew(f: LogFile, c: Cursor, onLine: FollowOptions['onLine']): Promise<void> {
+  const size = await sizeOf(f.path);
+  if (size < c.offset) {
+    c.offset = 0;
+    c.partial = '';
+    c.decoder = new StringDecoder('utf8');
+  }
+  if (size === c.offset) return;
+  const fh = await open(f.path, 'r');
+  try {
+    // Bounded reads: a burst of output is drained over a few polls, not in one huge buffer.
+    const buf = Buffer.alloc(Math.min(size - c.offset, 1024 * 1024));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, c.offset);
+    c.offset += bytesRead;
+    const parts = (c.partial + c.decoder.write(buf.subarray(0, bytesRead))).split('\n');
+    c.partial = parts.pop() ?? '';
+    for (const text of parts) onLine(f, text);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
