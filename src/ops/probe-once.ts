@@ -1,11 +1,6 @@
 import type { Service } from '../stack/types.js';
 import type { ProbeResult } from '../probes/types.js';
 
-// TODO(probes): import probeFor from '../probes/index.js' by name once it lands;
-// until then the specifier is a variable so tsc does not fail on a missing file.
-type ProbeFor = (s: Service) => { probe(signal: AbortSignal): Promise<ProbeResult>; close(): unknown } | null;
-const PROBES_MODULE = '../probes/index.js';
-
 // One probe of one service, as `start`, `restart` and `status` need it. The probe
 // modules (and the mongodb driver behind them) load only when a probe runs.
 
@@ -17,7 +12,7 @@ export interface ServiceProber {
 /** A prober for a service with a health check, or null for `health: none`. */
 export async function proberFor(service: Service): Promise<ServiceProber | null> {
   if (service.health.type === 'none') return null;
-  const { probeFor } = (await import(PROBES_MODULE)) as { probeFor: ProbeFor };
+  const { probeFor } = await import('../probes/index.js');
   const p = probeFor(service);
   if (!p) return null;
   const timeoutMs = service.health.timeoutMs;

@@ -2,9 +2,26 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../program.js';
 
-// Being written (issue #4).
+const HELP = `
+Before anything starts: the stack must load, every script, folder and interpreter
+must exist, the production rules must pass and every port must be free. If not,
+nothing is started. Then services start in dependsOn order, each level waiting
+until the previous one is healthy. Services already running are reported, not restarted.
+
+Exit codes:
+  0  every selected service is healthy
+  1  preflight failed (nothing started), or a service never became healthy
+  2  bad arguments, a stack file that does not load, or pm2 cannot be reached`;
+
 export function registerStart(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command('start')
+    .description('start the stack (or the named services and their dependencies) in dependency order, gated on health')
+    .argument('[service...]', 'services to start; their dependencies start too (default: all)')
+    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+    .addHelpText('after', HELP)
+    .action(async (names: string[], opts: { config: string }) => {
+      const { startFlow } = await import('../../ops/start-flow.js');
+      setExit(await startFlow(io, opts.config, names));
+    });
 }
