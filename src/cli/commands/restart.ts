@@ -2,9 +2,26 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../program.js';
 
-// Being written (issue #4).
+const HELP = `
+Restarts the service through pm2 (its counters and logs stay true) and waits until
+its health check passes. Refuses when a service it depends on is down, since it
+would only fail without it; --force restarts anyway.
+
+Exit codes:
+  0  the service restarted and is healthy
+  1  refused (a dependency is down), or it did not become healthy in its start grace
+  2  bad arguments, a stack file that does not load, or no pm2 daemon`;
+
 export function registerRestart(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command('restart')
+    .description('restart one service and wait until it is healthy again')
+    .argument('<service>', 'the service to restart')
+    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+    .option('--force', 'restart even when a dependency is down')
+    .addHelpText('after', HELP)
+    .action(async (name: string, opts: { config: string; force?: boolean }) => {
+      const { restartFlow } = await import('../../ops/restart-flow.js');
+      setExit(await restartFlow(io, opts.config, name, opts.force === true));
+    });
 }
