@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pm2App } from '../../src/stack/compile.js';
 import { waitFor } from '../../src/util/timeout.js';
 import { Cleanup } from '../helpers/cleanup.js';
 import { startPm2, type TestDaemon } from '../helpers/pm2.js';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, REPO } from '../helpers/project.js';
 import { botStackInput, compileStack, mustLoad, randomPorts, type Ports } from '../helpers/stack.js';
 
 // The compiled apps go into a real pm2; we read back pm2's own record of each
 // and require every key botstack emitted to be there exactly as compiled:
 // pm2's validator drops or rewrites values without a word.
 
+const PM2_BIN = `${REPO}/node_modules/.bin/pm2`;
 const TOKEN = '123456:TEST-token-not-real';
 type Env = Record<string, any>;
 
@@ -111,7 +113,9 @@ describe('a botstack stack started in a real pm2', () => {
   it('keeps the bot token out of pm2, while the bot itself has it', async () => {
     expect(JSON.stringify(await d.client.rawList())).not.toContain(TOKEN);
     // pm2 save writes every app's resolved env into dump.pm2 for resurrect at boot.
-    await d.client.save();
+    // Through the CLI: Pm2Client.save() writes to the dump of the PM2_HOME pm2 was
+    // first required with, not the client's home (reported, src/pm2 is not ours).
+    await execa(PM2_BIN, ['save', '--force'], { env: { PM2_HOME: d.home } });
     expect(readFileSync(`${d.home}/dump.pm2`, 'utf8')).not.toContain(TOKEN);
     const bot = await d.proc('bot');
     expect(bot.env).not.toHaveProperty('TELEGRAM_BOT_TOKEN');
