@@ -1,0 +1,25 @@
+// Time, injected: the brain reads `now`, the runtime waits with `sleep`. Tests
+// pass a fake; production gets real timers, unref'd so a monitor that has
+// stopped everything else is never held alive by a pending wait.
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or early (never rejects) when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      timer.unref();
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};
