@@ -1,0 +1,72 @@
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { makeVenv } from '../../helpers/venv.js';
+import { FIXTURE_PROJECT } from '../../helpers/project.js';
+import { botStackInput } from '../../helpers/stack.js';
+import { freePorts } from '../../helpers/ports.js';
+import { cli, stackFile } from './cli-run.js';
+import { cmdline } from '../../../src/util/proctree.js';
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
+  });
+}
+
+describe('botstack start: preflight starts nothing when it fails', () => {
+  it('names every missing venv and script, and starts no pm2 daemon', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'botstack-bare-'));
+    const home = join(root, 'pm2-home');
+    const [mongo, api, web] = await freePorts(3);
+    const r = await cli(['start', '--config', stackFile(botStackInput(root, { mongo: mongo!, api: api!, web: web! }), root)], { PM2_HOME: home, PATH: process.env.PATH });
+    const file = join(root, 'stack.mjs');
+    expect(r.stderr).toBe(
+      [
+        'botstack: not starting test-bot; preflight found 6 problems:',
+        `  ${file}: services.1.venv (api): ${root}/venv/bin/python does not exist`,
+        `    fix: create the venv: python3 -m venv ${root}/venv (or set BOTSTACK_VENV)`,
+        `  ${file}: services.1.venv (api): ${root}/venv/bin/uvicorn does not exist`,
+        `    fix: install uvicorn into the venv: ${root}/venv/bin/pip install uvicorn`,
+        `  ${file}: services.2.venv (web): ${root}/venv/bin/python does not exist`,
+        `    fix: create the venv: python3 -m venv ${root}/venv (or set BOTSTACK_VENV)`,
+        `  ${file}: services.2.venv (web): ${root}/venv/bin/uvicorn does not exist`,
+        `    fix: install uvicorn into the venv: ${root}/venv/bin/pip install uvicorn`,
+        `  ${file}: services.3.venv (bot): ${root}/venv/bin/python does not exist`,
+        `    fix: create the venv: python3 -m venv ${root}/venv (or set BOTSTACK_VENV)`,
+        `  ${file}: services.3.script (bot): ${root}/bot/main.py does not exist`,
+        `    fix: correct the path, or set BOTSTACK_ROOT to the project folder`,
+        'nothing was started.',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(1);
+    expect(existsSync(join(home, 'rpc.sock'))).toBe(false);
+  });
+
+  it('a port in use names its holder like lsof, and nothing starts', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'botstack-port-'));
+    cpSync(FIXTURE_PROJECT, root, { recursive: true });
+    makeVenv(join(root, 'venv'));
+    const home = join(root, 'pm2-home');
+    const [mongo, api, web] = await freePorts(3);
+    const holder = await listen(api!);
+    onTestFinished(() => new Promise<void>((r) => holder.close(() => r())));
+    const r = await cli(['start', '--config', stackFile(botStackInput(root, { mongo: mongo!, api: api!, web: web! }), root)], { PM2_HOME: home, PATH: process.env.PATH });
+    expect(r.stderr).toBe(
+      [
+        'botstack: not starting test-bot; preflight found 1 problem:',
+        `  port ${api} is already in use by pid ${process.pid} (${cmdline(process.pid)}); stop it or change api.port`,
+        'nothing was started.',
+        '',
+      ].join('\n'),
+    );
+    expect(r.code).toBe(1);
+    expect(existsSync(join(home, 'rpc.sock'))).toBe(false);
+  });
+});
