@@ -1,0 +1,60 @@
+import { CliError, EXIT, type CliIO } from '../cli/io.js';
+import { loadConfig, withPm2 } from './context.js';
+import { installStartup, removeStartup, verifyResurrect, type Outcome } from './startup.js';
+import { planStartup, type StartupPlan } from './startup-plan.js';
+import { execaRunner, type Runner } from './startup-run.js';
+
+// `botstack startup`: --dry-run prints, --remove undoes, otherwise install,
+// save, and verify that resurrect restores the running stack.
+
+export interface StartupFlags {
+  readonly config: string;
+  readonly dryRun?: boolean;
+  readonly remove?: boolean;
+  readonly user?: string;
+  readonly home?: string;
+}
+
+export interface StartupDeps {
+  readonly run?: Runner;
+  readonly unitDir?: string;
+  readonly isRoot?: () => boolean;
+}
+
+const print = (io: CliIO, o: Outcome): number => {
+  for (const l of o.lines) io.stdout.write(l + '\n');
+  return o.ok ? EXIT.OK : EXIT.FAIL;
+};
+
+function needRoot(plan: StartupPlan, what: string, deps: StartupDeps): void {
+  const root = deps.isRoot ?? (() => process.getuid?.() === 0);
+  if (!root()) throw new CliError(`${what} writes ${plan.unitFile}, which needs root; run: sudo env PATH="$PATH" PM2_HOME=${plan.pm2Home} botstack startup${what.includes('remove') ? ' --remove' : ''} --user ${plan.user} --home ${plan.home}`, EXIT.USAGE);
+}
+
+function dryRun(io: CliIO, plan: StartupPlan): number {
+  io.stdout.write(`# ${plan.unitFile}, from pm2 ${plan.pm2Version}'s systemd template\n${plan.unit}`);
+  io.stdout.write(`# would run: pm2 startup systemd -u ${plan.user} --hp ${plan.home} --service-name ${plan.serviceName}\n`);
+  io.stdout.write(`#            (PM2_HOME=${plan.pm2Home}), then pm2 save, then check that resurrect restores every service\n`);
+  return EXIT.OK;
+}
+
+export async function runStartup(io: CliIO, flags: StartupFlags, deps: StartupDeps = {}): Promise<number> {
+  if (flags.dryRun && flags.remove) throw new CliError('--dry-run and --remove do not go together; pick one', EXIT.USAGE);
+  const plan = planStartup({ env: io.env, ...(flags.user ? { user: flags.user } : {}), ...(flags.home ? { home: flags.home } : {}), ...(deps.unitDir ? { unitDir: deps.unitDir } : {}) });
+  if (flags.dryRun) return dryRun(io, plan);
+  const run = deps.run ?? execaRunner;
+  if (flags.remove) {
+    needRoot(plan, 'startup --remove', deps);
+    return print(io, await removeStartup(plan, run));
+  }
+  needRoot(plan, 'startup', deps);
+  const stack = await loadConfig(io, flags.config);
+  const ioHome = { ...io, env: { ...io.env, PM2_HOME: plan.pm2Home } };
+  const before = await withPm2(ioHome, false, (c) => c.list());
+  const absent = stack.services.filter((s) => !before.some((p) => p.name === s.name && p.status === 'online')).map((s) => s.name);
+  if (absent.length > 0) throw new CliError(`not online in pm2 (PM2_HOME=${plan.pm2Home}): ${absent.join(', ')}; pm2 save would leave them out of the boot list. Run botstack start first`, EXIT.FAIL);
+  const installed = await installStartup(plan, run);
+  if (print(io, installed) !== EXIT.OK) return EXIT.FAIL;
+  const running = await withPm2(ioHome, false, (c) => c.list());
+  return print(io, verifyResurrect(plan, stack, running));
+}
