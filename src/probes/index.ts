@@ -1,0 +1,50 @@
+import type { Health, Service } from '../stack/types.js';
+import { heartbeatProbe } from './heartbeat.js';
+import { httpProbe } from './http.js';
+import { MongoProbe } from './mongo.js';
+import { tcpProbe } from './tcp.js';
+import type { Probe } from './types.js';
+
+// The one place that turns a service's health settings into a probe; the
+// monitor and the CLI both come through here.
+
+export interface ServiceProbe {
+  readonly probe: Probe;
+  /** Releases what the probe keeps open (the mongo driver's connection); idempotent. */
+  close(): Promise<void>;
+}
+
+const stateless = (probe: Probe): ServiceProbe => ({ probe, close: async () => undefined });
+
+// The loader rejects a port-less http/tcp/mongo service; should one slip
+// through, it still gets an answer that says what to fix rather than a throw.
+const noPort = (service: Service): ServiceProbe =>
+  stateless(async () => ({ ok: false, latencyMs: 0, reason: `service ${service.name} has ${service.health.type} health but no port; set ${service.name}.port` }));
+
+/** A probe for `service`, or null when its health is `none`. */
+export function probeFor(service: Service): ServiceProbe | null {
+  const h = service.health;
+  if (h.type === 'none') return null;
+  if (h.type === 'heartbeat') return stateless(heartbeatProbe({ file: h.file, maxAgeMs: h.maxAgeMs, timeoutMs: h.timeoutMs }));
+  if (service.port === null) return noPort(service);
+  return networkProbe(service.host, service.port, h);
+}
+
+function networkProbe(host: string, port: number, h: Exclude<Health, { type: 'none' | 'heartbeat' }>): ServiceProbe {
+  switch (h.type) {
+    case 'http':
+      return stateless(httpProbe({ host, port, path: h.path, expectStatus: h.expectStatus, expectBody: h.expectBody, expectJson: h.expectJson, timeoutMs: h.timeoutMs }));
+    case 'tcp':
+      return stateless(tcpProbe({ host, port, timeoutMs: h.timeoutMs }));
+    case 'mongo': {
+      const m = new MongoProbe({ host, port, timeoutMs: h.timeoutMs });
+      return { probe: m.probe, close: () => m.close() };
+    }
+  }
+}
+
+export type { Probe, ProbeResult } from './types.js';
+export { httpProbe, type HttpProbeOptions, DEFAULT_MAX_BODY_BYTES } from './http.js';
+export { tcpProbe, type TcpProbeOptions } from './tcp.js';
+export { heartbeatProbe, type HeartbeatProbeOptions } from './heartbeat.js';
+export { MongoProbe, mongoProbe, type MongoProbeOptions } from './mongo.js';
