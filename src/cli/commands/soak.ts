@@ -2,9 +2,28 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../program.js';
 
-// Placeholder: `botstack soak` (issue #4, another helper) replaces this.
+const HELP = `
+Samples status (pm2 list, process trees, health) every interval for the
+duration, with a progress line on stderr, then prints per service: uptime,
+unplanned restarts, failed probes, memory min..max. Never starts pm2.
+Ctrl-C ends it early with the summary so far.
+
+Exit codes:
+  0  no service restarted or failed a probe for the whole duration
+  1  a service restarted or failed a probe, a sample failed, or it was cancelled
+  2  bad flag, the stack file does not load, or pm2 is unreachable`;
+
 export function registerSoak(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command('soak')
+    .description('prove the stack stays up: sample status for a duration and report restarts and failed probes')
+    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+    .option('--duration <d>', 'how long to watch, like 1h or 30m', '1h')
+    .option('--interval <d>', 'time between samples, like 10s', '10s')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', HELP)
+    .action(async (opts: { config: string; duration: string; interval: string; json?: boolean }) => {
+      const { runSoak } = await import('../../ops/soak-command.js');
+      setExit(await runSoak(io, opts));
+    });
 }
