@@ -70,3 +70,19 @@ describe('botstack start: preflight starts nothing when it fails', () => {
     expect(existsSync(join(home, 'rpc.sock'))).toBe(false);
   });
 });
+
+describe('botstack start: the check rules gate it', () => {
+  it('a database with a too-short stop timeout is refused before anything starts', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'botstack-rule-'));
+    cpSync(FIXTURE_PROJECT, root, { recursive: true });
+    makeVenv(join(root, 'venv'));
+    const home = join(root, 'pm2-home');
+    const [mongo, api, web] = await freePorts(3);
+    const input = botStackInput(root, { mongo: mongo!, api: api!, web: web! });
+    const services = input.services.map((s) => (s.name === 'mongod' ? { ...s, stop: { timeout: '2s' } } : s));
+    const r = await cli(['start', '--config', stackFile({ ...input, services }, root)], { PM2_HOME: home, PATH: process.env.PATH });
+    expect(r.stderr).toMatch(/^botstack: not starting test-bot; preflight found 1 problem:\n  mongod mongod gets 2.0s to stop before SIGKILL \(pm2's default is 1.6s\); a database killed mid-flush can lose writes or need a long recovery \[short-kill-timeout-db\]\n {4}fix: set stop: \{ timeout: '60s' \} on mongod\nnothing was started\.\n$/);
+    expect(r.code).toBe(1);
+    expect(existsSync(join(home, 'rpc.sock'))).toBe(false);
+  });
+});
