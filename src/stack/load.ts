@@ -14,14 +14,24 @@ export interface LoadOptions {
 
 /** parse -> resolve -> whole-stack checks. Returns the stack, or every problem found. */
 export function fromInput(input: unknown, file: string, opts: LoadOptions = {}): LoadResult {
+  const parsed = parseStack(input, file, opts);
+  if (!parsed.ok) return parsed;
+  const problems = validateStack(parsed.stack);
+  return problems.length > 0 ? { ok: false, problems } : parsed;
+}
+
+/**
+ * parse -> resolve, without the whole-stack checks: `botstack check` reports
+ * those as findings (dup-name, watch-on, ...) next to its other rules, while a
+ * schema problem still means there is no stack to check.
+ */
+export function parseStack(input: unknown, file: string, opts: LoadOptions = {}): LoadResult {
   const env = opts.env ?? process.env;
   const envProblem = checkProfileEnv(env, file);
   const parsed = stackInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: [...envProblem, ...problemsFromZod(parsed.error, input, file)] };
   if (envProblem.length > 0) return { ok: false, problems: envProblem };
-  const stack = resolveStack(parsed.data, { file, env, ...(opts.profile ? { profile: opts.profile } : {}) });
-  const problems = validateStack(stack);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, stack };
+  return { ok: true, stack: resolveStack(parsed.data, { file, env, ...(opts.profile ? { profile: opts.profile } : {}) }) };
 }
 
 function checkProfileEnv(env: EnvLookup, file: string): Problem[] {
@@ -41,6 +51,15 @@ export function stackExport(mod: Record<string, unknown>): unknown {
 
 /** Loads a stack file (.ts through tsx, or .js/.mjs/.cjs). Never throws for a bad file. */
 export async function loadStack(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  return loadWith(file, opts, fromInput);
+}
+
+/** loadStack without the whole-stack checks (see parseStack). */
+export async function loadParsedStack(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  return loadWith(file, opts, parseStack);
+}
+
+async function loadWith(file: string, opts: LoadOptions, build: typeof fromInput): Promise<LoadResult> {
   const abs = resolve(file);
   if (!existsSync(abs)) {
     return { ok: false, problems: [{ file: abs, path: '(file)', message: `no stack file at ${abs}`, fix: 'pass --config <file>, or run from the folder holding ecosystem.config.ts' }] };
@@ -55,10 +74,10 @@ export async function loadStack(file: string, opts: LoadOptions = {}): Promise<L
   if (input === undefined) {
     return { ok: false, problems: [{ file: abs, path: '(file)', message: 'exports no stack', fix: 'export default defineStack({ name, services: [...] })' }] };
   }
-  return fromInput(input, abs, opts);
+  return build(input, abs, opts);
 }
 
-async function importFile(abs: string): Promise<Record<string, unknown>> {
+export async function importFile(abs: string): Promise<Record<string, unknown>> {
   if (/\.[cm]?ts$/.test(abs)) {
     const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(pathToFileURL(abs).href, import.meta.url)) as Record<string, unknown>;

@@ -1,4 +1,5 @@
-import { findDevFlag } from '../rules/dev-flags.js';
+import { APP_RULES } from '../rules/index.js';
+import { appsFromStack } from '../rules/model/from-stack.js';
 import type { Problem, Service, Stack } from './types.js';
 
 // Checks that need the whole stack, not one field: names, dependencies, ports,
@@ -9,31 +10,26 @@ type Check = (stack: Stack) => Problem[];
 
 const at = (s: Service, field: string) => `services.${s.index}.${field}`;
 
-const duplicateNames: Check = (stack) => {
-  const seen = new Map<string, Service>();
-  const out: Problem[] = [];
-  for (const s of stack.services) {
-    const first = seen.get(s.name);
-    if (first) {
-      out.push({ file: stack.file, path: at(s, 'name'), service: s.name, message: `name "${s.name}" is already used by services.${first.index}; pm2 would merge them into one app`, fix: 'give every service its own name' });
-    } else seen.set(s.name, s);
-  }
-  return out;
-};
+/**
+ * Duplicate names and ports, watch and reload are production rules that
+ * `botstack check` also reports for pm2 files and shell scripts; they are written
+ * once, in src/rules, and here only their errors become problems. (In the
+ * development profile watch/reload are info, so they do not block a start.)
+ */
+const rule =
+  (id: string): Check =>
+  (stack) => {
+    const check = APP_RULES[id];
+    const ctx = { file: stack.file, profile: stack.profile, apps: appsFromStack(stack) };
+    if (!check) return [];
+    return ctx.apps.flatMap((app) =>
+      check(app, ctx)
+        .filter((f) => f.severity === 'error')
+        .map((f) => ({ file: stack.file, path: `services.${app.index ?? 0}.${f.field ?? 'name'}`, service: app.name, message: f.message, fix: f.fix })),
+    );
+  };
 
-const duplicatePorts: Check = (stack) => {
-  const out: Problem[] = [];
-  const listeners = stack.services.filter((s) => s.port !== null);
-  for (const [i, s] of listeners.entries()) {
-    const other = listeners.slice(0, i).find((o) => o.port === s.port && (o.host === s.host || [o.host, s.host].some((h) => h === '0.0.0.0' || h === '::')));
-    if (other) {
-      out.push({ file: stack.file, path: at(s, 'port'), service: s.name, message: `port ${s.port} is also used by services.${other.index} (${other.name}); the second to start would fail to bind`, fix: `give ${s.name} a free port` });
-    }
-  }
-  return out;
-};
-
-const dependencies: Check = (stack) => {
+const unknownDependencies: Check = (stack) => {
   const names = new Set(stack.services.map((s) => s.name));
   const out: Problem[] = [];
   for (const s of stack.services) {
@@ -45,27 +41,14 @@ const dependencies: Check = (stack) => {
       }
     }
   }
-  const cycle = findCycle(stack.services);
-  if (cycle) {
-    const first = stack.services.find((s) => s.name === cycle[0]);
-    out.push({ file: stack.file, path: first ? at(first, 'dependsOn') : 'services', service: cycle[0], message: `dependency cycle: ${cycle.join(' -> ')}; no start order exists`, fix: 'remove one of these dependencies' });
-  }
   return out;
 };
 
-const productionNeverReloads: Check = (stack) => {
-  if (stack.profile !== 'production') return [];
-  const out: Problem[] = [];
-  for (const s of stack.services) {
-    if (s.watch) {
-      out.push({ file: stack.file, path: at(s, 'watch'), service: s.name, message: 'watch: true restarts the service whenever a file changes; a git pull then takes it down (the 25-minute crash)', fix: 'remove watch; use BOTSTACK_ENV=development for local auto-reload' });
-    }
-    const flag = findDevFlag(s.launch.args);
-    if (flag) {
-      out.push({ file: stack.file, path: at(s, 'args'), service: s.name, message: `"${flag.flag}" in production restarts the service whenever a file changes; a git pull then takes it down`, fix: `remove "${flag.flag}" from ${s.name}.args; set reloadInDevelopment: true and BOTSTACK_ENV=development for local work` });
-    }
-  }
-  return out;
+const dependencyCycle: Check = (stack) => {
+  const cycle = findCycle(stack.services);
+  if (!cycle) return [];
+  const first = stack.services.find((s) => s.name === cycle[0]);
+  return [{ file: stack.file, path: first ? at(first, 'dependsOn') : 'services', service: cycle[0], message: `dependency cycle: ${cycle.join(' -> ')}; no start order exists`, fix: 'remove one of these dependencies' }];
 };
 
 const needsPort: Check = (stack) =>
@@ -73,7 +56,14 @@ const needsPort: Check = (stack) =>
     .filter((s) => s.port === null && (s.kind === 'uvicorn' || s.health.type === 'http' || s.health.type === 'tcp' || s.health.type === 'mongo'))
     .map((s) => ({ file: stack.file, path: at(s, 'port'), service: s.name, message: `${s.name} needs a port (${s.kind === 'uvicorn' ? 'uvicorn listens on one' : `its ${s.health.type} health check connects to it`})`, fix: `add port: <number> to ${s.name}` }));
 
-export const STACK_CHECKS: readonly Check[] = [duplicateNames, duplicatePorts, dependencies, productionNeverReloads, needsPort];
+/** Whole-stack problems that are not production rules, by the id `botstack check` reports them under. */
+export const STRUCTURE_CHECKS: Readonly<Record<string, Check>> = {
+  'bad-dependency': unknownDependencies,
+  'dependency-cycle': dependencyCycle,
+  'missing-port': needsPort,
+};
+
+export const STACK_CHECKS: readonly Check[] = [rule('dup-name'), rule('dup-port'), unknownDependencies, dependencyCycle, rule('watch-on'), rule('reload-flag'), needsPort];
 
 export function validateStack(stack: Stack): Problem[] {
   return STACK_CHECKS.flatMap((check) => check(stack));

@@ -1,0 +1,38 @@
+import { formatDuration } from '../../stack/units.js';
+import { isPublicHost } from '../model/command.js';
+import { finding, type DatabaseKind, type Rule } from '../types.js';
+import { fixFor } from './fix.js';
+
+// A database needs time to flush on stop, and must not face the internet.
+
+export const MIN_DB_STOP_MS = 10_000;
+
+export const shortKillTimeoutDb: Rule = (app, ctx) => {
+  if (app.database === null || app.killTimeoutMs === null || app.killTimeoutMs >= MIN_DB_STOP_MS) return [];
+  const message = `${app.database} ${app.name} gets ${formatDuration(app.killTimeoutMs)} to stop before SIGKILL (pm2's default is 1.6s); a database killed mid-flush can lose writes or need a long recovery`;
+  const fix = fixFor(app, {
+    botstack: `set stop: { timeout: '60s' } on ${app.name}`,
+    pm2: `set kill_timeout: 60000 on ${app.name}`,
+    shell: `set kill_timeout: 60000 on ${app.name}`,
+  });
+  return [finding(ctx, app, { rule: 'short-kill-timeout-db', severity: 'error', message, fix, field: 'stop.timeout' })];
+};
+
+const LOOPBACK_FLAG: Readonly<Record<DatabaseKind, string>> = {
+  mongod: '--bind_ip 127.0.0.1 (and no --bind_ip_all)',
+  redis: '--bind 127.0.0.1',
+  postgres: "-c listen_addresses=localhost",
+  mysql: '--bind-address=127.0.0.1',
+};
+
+export const dbPublicBind: Rule = (app, ctx) => {
+  if (app.database === null || !isPublicHost(app.host)) return [];
+  const message = `${app.database} ${app.name} listens on ${app.host} (every interface); anyone who can reach this VPS can reach the database`;
+  const flag = LOOPBACK_FLAG[app.database];
+  const fix = fixFor(app, {
+    botstack: `set host: '127.0.0.1' on ${app.name}`,
+    pm2: `bind it to loopback: ${flag} in ${app.name}'s args`,
+    shell: `bind it to loopback: ${flag} on line ${app.line ?? '?'}`,
+  });
+  return [finding(ctx, app, { rule: 'db-public-bind', severity: 'error', message, fix, field: 'host' })];
+};
