@@ -72,13 +72,9 @@ export class MongoProbe {
       if (this.closed) return down(0, `mongo probe for ${this.where} is closed`);
       if (dl.signal.aborted) return down(0, `${dl.expired()} (not started)`);
       const current = this.client ?? (this.client = this.newClient());
-      const result = await this.ping(await current, dl);
+      const result = await this.ping(current, dl);
       if (!result.ok) this.retire(current);
       return result;
-    } catch (err) {
-      // Only the driver's import or constructor can land here (a bad install).
-      this.retire(this.client);
-      return down(dl.elapsed(), `mongodb driver failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       dl.dispose();
     }
@@ -89,13 +85,15 @@ export class MongoProbe {
     return new MongoClient(`mongodb://${this.where}/`, clientOptions(this.o));
   }
 
-  private ping(client: MongoClient, dl: Deadline): Promise<ProbeResult> {
+  /** Takes the client as a promise so the abort also covers the driver's first import. */
+  private ping(pending: Promise<MongoClient>, dl: Deadline): Promise<ProbeResult> {
     return new Promise<ProbeResult>((resolve) => {
+      let client: MongoClient | undefined;
       let done = false;
       const finish = (r: ProbeResult) => {
         if (done) return;
         done = true;
-        client.off('serverHeartbeatFailed', onHeartbeatFailed);
+        client?.off('serverHeartbeatFailed', onHeartbeatFailed);
         dl.signal.removeEventListener('abort', onAbort);
         resolve(r);
       };
@@ -105,17 +103,26 @@ export class MongoProbe {
       const onHeartbeatFailed = (ev: ServerHeartbeatFailedEvent) => {
         if (errorCode(ev.failure) === 'ECONNREFUSED') finish(down(dl.elapsed(), `connection refused on ${this.where}`));
       };
-      client.on('serverHeartbeatFailed', onHeartbeatFailed);
-      if (dl.signal.aborted) return onAbort();
       dl.signal.addEventListener('abort', onAbort, { once: true });
-      client
-        .db('admin')
-        .command({ ping: 1 }, { signal: dl.signal, timeoutMS: this.o.timeoutMs })
-        .then(
-          (doc) => finish(doc['ok'] === 1 ? up(dl.elapsed(), 'ping ok') : down(dl.elapsed(), `ping answered ok=${String(doc['ok'])}`)),
-          (err: unknown) => finish(down(dl.elapsed(), this.errorReason(err))),
-        );
+      pending.then(
+        (c) => {
+          if (done) return;
+          client = c.on('serverHeartbeatFailed', onHeartbeatFailed);
+          this.command(c, dl).then(finish);
+        },
+        (err: unknown) => finish(down(dl.elapsed(), `mongodb driver failed to load: ${err instanceof Error ? err.message : String(err)}`)),
+      );
     });
+  }
+
+  private command(client: MongoClient, dl: Deadline): Promise<ProbeResult> {
+    return client
+      .db('admin')
+      .command({ ping: 1 }, { signal: dl.signal, timeoutMS: this.o.timeoutMs })
+      .then(
+        (doc) => (doc['ok'] === 1 ? up(dl.elapsed(), 'ping ok') : down(dl.elapsed(), `ping answered ok=${String(doc['ok'])}`)),
+        (err: unknown) => down(dl.elapsed(), this.errorReason(err)),
+      );
   }
 
   private errorReason(err: unknown): string {
