@@ -57,4 +57,14 @@ describe('a bad stack through the real `pm2 start <file>.config.cjs`', () => {
     expect(r.stderr).toContain(`${stackFile(name)}: ${problem}`);
     expect(await d.client.list()).toEqual([]);
   });
+
+  it('a valid ecosystem.config.cjs with BOTSTACK_ROOT at a missing folder starts nothing, not the apps it could find', async () => {
+    const root = '/nonexistent/v3';
+    const r = await execa(PM2_BIN, ['start', 'ecosystem.config.cjs'], { cwd: REPO, env: { PM2_HOME: d.home, BOTSTACK_ROOT: root, BOTSTACK_ENV: undefined }, reject: false, timeout: 30_000 });
+    expect(r.exitCode).not.toBe(0);
+    const file = join(REPO, 'ecosystem.config.ts');
+    expect(r.stderr).toContain(`nothing was started.\n${file}: services.0.cwd (mongod): working folder ${root} does not exist\n  fix: create it, or set BOTSTACK_ROOT / mongod.cwd to the project folder`);
+    expect(r.stderr).toContain(`${file}: services.3.script (bot): ${root}/bot/main.py does not exist`);
+    expect(await d.client.list()).toEqual([]);
+  });
 });
