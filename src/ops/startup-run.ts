@@ -9,6 +9,7 @@ export interface RunResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  readonly timedOut?: boolean;
 }
 
 export type Runner = (file: string, args: readonly string[], opts: { readonly env: NodeJS.ProcessEnv; readonly timeoutMs: number }) => Promise<RunResult>;
@@ -16,7 +17,7 @@ export type Runner = (file: string, args: readonly string[], opts: { readonly en
 export const execaRunner: Runner = async (file, args, opts) => {
   const { execa } = await import('execa');
   const r = await execa(file, [...args], { env: opts.env, extendEnv: false, timeout: opts.timeoutMs, reject: false, stdin: 'ignore' });
-  return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+  return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), timedOut: r.timedOut };
 };
 
 export function pm2Cli(plan: StartupPlan, run: Runner, args: readonly string[], timeoutMs = 60_000): Promise<RunResult> {

@@ -2,9 +2,28 @@ import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
 import type { SetExit } from '../program.js';
 
-// Placeholder: `botstack doctor` (issue #4, another helper) replaces this.
+const HELP = `
+Checks, one line each (ok / warn / fail, with the fix): node and pm2 versions,
+the pm2 daemon, the saved dump against what runs, the boot unit, ports (held
+by the right process, or by whom), venv integrity (pip check), the log dir and
+free disk, mongod bound to loopback, watch or --reload anywhere in pm2, .env
+permissions, and secrets that pm2 save wrote into dump.pm2. Never prints a
+secret's value. Never starts a pm2 daemon.
+
+Exit codes:
+  0  no check failed (warnings allowed)
+  1  at least one check failed
+  2  the stack file does not load`;
+
 export function registerDoctor(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command('doctor')
+    .description('diagnose the host, pm2 and the stack, with a fix for each problem')
+    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+    .option('--json', 'print the checks as JSON')
+    .addHelpText('after', HELP)
+    .action(async (opts: { config: string; json?: boolean }) => {
+      const { runDoctor } = await import('../../ops/doctor-command.js');
+      setExit(await runDoctor(io, opts));
+    });
 }
