@@ -39,7 +39,7 @@ export default defineStack({
       kind: 'python',
       script: 'service.py',
       args: ['bot'],
-      env: { API_V2_URL: `http://127.0.0.1:${port.api}`, BOTSTACK_HEARTBEAT: '../../.demo/run/bot.heartbeat' },
+      env: { API_V2_URL: `http://127.0.0.1:${port.api}` },
       health: { type: 'heartbeat', file: '../../.demo/run/bot.heartbeat', maxAge: '20s' },
       dependsOn: ['api'],
     },

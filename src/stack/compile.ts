@@ -46,6 +46,8 @@ export function compileService(stack: Stack, s: Service): Pm2App {
   };
   // pm2 adds this only when the interpreter path contains "python"; wrappers miss it.
   if (PYTHON_KINDS.has(s.kind)) env.PYTHONUNBUFFERED = '1';
+  // The service touches the file its health check reads; one path, declared once.
+  if (s.health.type === 'heartbeat') env.BOTSTACK_HEARTBEAT = s.health.file;
   if (s.kind === 'monitor') env[STACK_ENV_KEY] = JSON.stringify(stack);
   return {
     name: s.name,
