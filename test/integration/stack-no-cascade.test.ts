@@ -8,7 +8,7 @@ import { waitFor } from '../../src/util/timeout.js';
 import { Cleanup } from '../helpers/cleanup.js';
 import { startPm2, type TestDaemon } from '../helpers/pm2.js';
 import { makeProject, MONGOD_STANDIN } from '../helpers/project.js';
-import { botStackInput, compileStack, mustLoad, randomPorts } from '../helpers/stack.js';
+import { botStackInput, compileStack, mustLoad, randomPorts, type Ports } from '../helpers/stack.js';
 
 // One service dying must not take the others with it. pm2 spawns each app
 // detached, in its own process group; the incident's script ran them all in one.
@@ -31,14 +31,25 @@ const alive = (pid: number): boolean => {
   return st !== null && st[0] !== 'Z';
 };
 
+const serves = (url: string) =>
+  waitFor(`${url} answers again`, async () => {
+    try {
+      return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok ? true : undefined;
+    } catch {
+      return undefined;
+    }
+  }, { timeoutMs: 20_000, intervalMs: 100 });
+
 const byName = (list: ProcessInfo[]) => new Map(list.map((p) => [p.name, p]));
 
 describe('no cascade under pm2', () => {
   const cleanup = new Cleanup();
   let d: TestDaemon;
+  let ports: Ports;
   beforeAll(async () => {
     d = await startPm2(cleanup);
-    await d.client.start(compileStack(mustLoad(botStackInput(makeProject(), await randomPorts()))));
+    ports = await randomPorts();
+    await d.client.start(compileStack(mustLoad(botStackInput(makeProject(), ports))));
     await d.until('all four online', (l) => l.length === 4 && l.every((p) => p.status === 'online' && p.pid > 0));
   });
   afterAll(() => cleanup.run());
@@ -60,6 +71,7 @@ describe('no cascade under pm2', () => {
           return !!p && p.status === 'online' && p.pid > 0 && p.pid !== victim.pid;
         }));
         expect(after.get(name)!.restarts).toBe(victim.restarts + 1);
+        if (name === 'api' || name === 'web') await serves(`http://127.0.0.1:${ports[name]}${name === 'api' ? '/health' : '/api/health'}`);
         expect(alive(victim.pid)).toBe(false);
         for (const other of SERVICES.filter((n) => n !== name)) {
           expect({ name: other, pid: after.get(other)!.pid, restarts: after.get(other)!.restarts, alive: alive(after.get(other)!.pid) })
