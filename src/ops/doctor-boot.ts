@@ -2,12 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { compareDump, describeDifference, dumpFile, dumpInfo, readDump } from './startup-dump.js';
-import { fail, ok, warn, type Check, type CheckResult } from './doctor-types.js';
+import { fail, ok, warn, type SyncCheck, type CheckResult } from './doctor-types.js';
 
 // Boot: is a unit installed, does dump.pm2 match what runs, and what did
 // `pm2 save` write into it (it stores each app's whole environment).
 
-export const bootUnit: Check = (ctx) => {
+export const bootUnit: SyncCheck = (ctx) => {
   const user = ctx.env.SUDO_USER ?? ctx.env.USER ?? ctx.env.LOGNAME ?? userInfo().username;
   const names = user ? [`pm2-${user}.service`] : [];
   const found = names.map((n) => join(ctx.unitDir, n)).find((f) => existsSync(f));
@@ -15,7 +15,7 @@ export const bootUnit: Check = (ctx) => {
   return [warn('boot', `no pm2 boot unit in ${ctx.unitDir} (looked for pm2-${user}.service); after a reboot nothing starts`, 'sudo env PATH="$PATH" botstack startup')];
 };
 
-export const savedList: Check = (ctx) => {
+export const savedList: SyncCheck = (ctx) => {
   const dump = readDump(ctx.pm2Home);
   if (!dump.ok) return [warn('dump', `${dump.message}; a reboot would bring back nothing`, 'botstack startup (runs pm2 save and verifies it)')];
   if (ctx.live === null) return [ok('dump', `${dumpFile(ctx.pm2Home)} holds ${dump.apps.length} apps (pm2 not running: not compared)`)];
@@ -27,7 +27,7 @@ export const savedList: Check = (ctx) => {
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|CREDENTIAL/i;
 
 /** Names (never values) of secret-looking variables pm2 save wrote into dump.pm2. */
-export const dumpSecrets: Check = (ctx) => {
+export const dumpSecrets: SyncCheck = (ctx) => {
   const dump = readDump(ctx.pm2Home);
   if (!dump.ok) return [];
   const declared = new Set(ctx.stack.services.flatMap((s) => s.secrets));

@@ -2,7 +2,7 @@ import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:f
 import { join } from 'node:path';
 import { fmtBytes } from './format.js';
 import { diskFree } from './host.js';
-import { fail, ok, warn, type Check, type CheckResult } from './doctor-types.js';
+import { fail, ok, warn, type SyncCheck, type CheckResult } from './doctor-types.js';
 
 // `df -h` and `du -sh logs/`, with thresholds: a full disk stops mongod and
 // every log at once.
@@ -21,7 +21,7 @@ function dirSize(dir: string, depth = 2): number {
   return total;
 }
 
-export const logDir: Check = (ctx) => {
+export const logDir: SyncCheck = (ctx) => {
   const dirs = [...new Set([ctx.stack.logDir, ...ctx.stack.services.map((s) => join(s.outFile, '..'))])];
   const out: CheckResult[] = [];
   for (const dir of dirs) {
@@ -41,7 +41,7 @@ export const logDir: Check = (ctx) => {
   return out;
 };
 
-export const disk: Check = (ctx) => {
+export const disk: SyncCheck = (ctx) => {
   const free = diskFree(ctx.stack.logDir);
   if (free === null) return [warn('disk', `cannot read free space for ${ctx.stack.logDir}`, `df -h ${ctx.stack.logDir}`)];
   if (free < 100 * MiB) return [fail('disk', `${fmtBytes(free)} free on the disk holding ${ctx.stack.logDir}`, 'free space now: delete old logs, dumps and backups (du -sh /* | sort -h)')];

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { fail, ok, warn, type Check, type CheckResult } from './doctor-types.js';
+import { fail, ok, warn, type SyncCheck, type CheckResult } from './doctor-types.js';
 
 // What runs, as pm2 runs it: mongod's bind address, and any watch or --reload
 // left on anywhere in pm2's list (the incident's cause). And the .env mode.
@@ -13,7 +13,7 @@ function bindIps(args: readonly string[]): string[] | 'all' | null {
   return v === undefined ? null : v.split(',').map((x) => x.trim());
 }
 
-export const mongodLoopback: Check = (ctx) => {
+export const mongodLoopback: SyncCheck = (ctx) => {
   const out: CheckResult[] = [];
   for (const s of ctx.stack.services.filter((x) => x.kind === 'mongod')) {
     if (!LOOPBACK.test(s.host)) out.push(fail('mongod', `${s.name}.host is ${s.host}: MongoDB would listen beyond this machine`, `set ${s.name}.host to 127.0.0.1 (the default), then botstack restart ${s.name}`));
@@ -30,7 +30,7 @@ export const mongodLoopback: Check = (ctx) => {
   return out;
 };
 
-export const watchOrReload: Check = (ctx) => {
+export const watchOrReload: SyncCheck = (ctx) => {
   if (ctx.live === null) return [];
   const out: CheckResult[] = [];
   for (const p of ctx.live) {
@@ -41,7 +41,7 @@ export const watchOrReload: Check = (ctx) => {
   return out.length > 0 ? out : [ok('watch', `no watch or --reload in pm2's ${ctx.live.length} apps`)];
 };
 
-export const envFile: Check = (ctx) => {
+export const envFile: SyncCheck = (ctx) => {
   const file = ctx.stack.envFile;
   const needs = ctx.stack.services.some((s) => s.secrets.length > 0);
   let st;

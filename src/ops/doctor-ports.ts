@@ -1,12 +1,12 @@
 import { snapshot, treeOf } from '../util/proctree.js';
 import { portHolder } from './ports.js';
-import { fail, ok, type Check, type CheckResult } from './doctor-types.js';
+import { fail, ok, type SyncCheck, type CheckResult } from './doctor-types.js';
 
 // `lsof -i :27017 :8002 :8003`, answered: each port is held by its own
 // service's process tree, or free while the service is down; anything else
 // is a conflict named by pid and command line.
 
-export const ports: Check = (ctx) => {
+export const ports: SyncCheck = (ctx) => {
   const snap = snapshot();
   const out: CheckResult[] = [];
   for (const s of ctx.stack.services) {

@@ -1,5 +1,5 @@
 import { pm2Install } from './startup-unit.js';
-import { fail, ok, type Check } from './doctor-types.js';
+import { fail, ok, type SyncCheck } from './doctor-types.js';
 
 // node and pm2 versions, and whether the daemon PM2_HOME names answers.
 
@@ -11,7 +11,7 @@ const atLeast = (v: string, min: string): boolean => {
   return true;
 };
 
-export const nodeVersion: Check = (ctx) => [
+export const nodeVersion: SyncCheck = (ctx) => [
   atLeast(ctx.nodeVersion, '20.19.0') ? ok('node', `node ${ctx.nodeVersion}`) : fail('node', `node ${ctx.nodeVersion} is older than 20.19`, 'install node 20.19 or newer (22 or 24 LTS), then reinstall botstack'),
 ];
 
@@ -21,9 +21,9 @@ function pm2Range(check: string, what: string, v: string) {
   return fail(check, `${what} ${v} is outside >=7.0.1 <8${why}`, 'npm install pm2@7 (botstack pins 7.0.4)');
 }
 
-export const pm2Version: Check = () => [pm2Range('pm2', 'pm2', pm2Install().version)];
+export const pm2Version: SyncCheck = () => [pm2Range('pm2', 'pm2', pm2Install().version)];
 
-export const daemon: Check = (ctx) => [
+export const daemon: SyncCheck = (ctx) => [
   ctx.live === null
     ? fail('daemon', `no pm2 daemon answers at ${ctx.pm2Home}/rpc.sock`, 'start the stack: botstack start (or check PM2_HOME)')
     : ok('daemon', `pm2 daemon answers at ${ctx.pm2Home} (${ctx.live.length} app${ctx.live.length === 1 ? '' : 's'})`),

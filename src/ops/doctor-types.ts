@@ -30,4 +30,5 @@ export const ok = (check: string, message: string): CheckResult => ({ check, lev
 export const warn = (check: string, message: string, fix: string): CheckResult => ({ check, level: 'warn', message, fix });
 export const fail = (check: string, message: string, fix: string): CheckResult => ({ check, level: 'fail', message, fix });
 
-export type Check = (ctx: DoctorContext) => CheckResult[] | Promise<CheckResult[]>;
+export type SyncCheck = (ctx: DoctorContext) => CheckResult[];
+export type Check = SyncCheck | ((ctx: DoctorContext) => Promise<CheckResult[]>);
