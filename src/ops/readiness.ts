@@ -47,7 +47,7 @@ export async function waitHealthy(client: Pm2Client, s: Service, opts: WaitOptio
       if (typeof r !== 'string') return { ok: true, ms: Date.now() - t0, latencyMs: r.latencyMs };
       last = r;
       if (r.startsWith('pm2 gave up') || Date.now() >= deadline) break;
-      await sleep(opts.pollMs ?? 50, opts.signal);
+      await sleep(opts.pollMs ?? 25, opts.signal);
     }
   } finally {
     await prober?.close();

@@ -29,7 +29,7 @@ function banner(r: StatusReport, reloading: readonly string[]): string[] {
 
 export function renderStatus(r: StatusReport, stackName: string, reloading: readonly string[] = []): string {
   const out = [...banner(r, reloading), table([HEAD, ...r.services.map(row)]), ''];
-  const failing = r.services.filter((s) => s.lastError);
+  const failing = r.services.filter((s) => s.lastError && s.health !== 'healthy');
   for (const s of failing) out.push(`${s.name}: ${s.lastError}`);
   const h = r.host;
   const disk = h.diskFreeBytes === null ? 'unknown' : fmtBytes(h.diskFreeBytes);

@@ -1,5 +1,5 @@
 import { line, EXIT, type CliIO } from '../cli/io.js';
-import type { ProcessInfo } from '../pm2/types.js';
+import type { Pm2Client } from '../pm2/client.js';
 import { connectPm2, loadConfig } from './context.js';
 import { preflight } from './preflight.js';
 import { startPrinter, startSummary } from './render-start.js';
@@ -8,16 +8,11 @@ import { runStart, startSelection } from './start.js';
 
 // `botstack start`: load, preflight (start nothing if it fails), then start in order.
 
-async function runningList(io: CliIO): Promise<ProcessInfo[]> {
+/** A client when a daemon already answers (kept for the start), else null: nothing runs yet. */
+async function existingDaemon(io: CliIO): Promise<Pm2Client | null> {
   const { daemonAnswers, pm2Home } = await import('../pm2/client.js');
-  // No daemon means nothing runs; do not spawn one just to learn that.
-  if (!(await daemonAnswers(pm2Home(io.env)))) return [];
-  const client = await connectPm2(io, false);
-  try {
-    return await client.list();
-  } finally {
-    await client.disconnect();
-  }
+  // No daemon means nothing runs; do not spawn one before preflight passes.
+  return (await daemonAnswers(pm2Home(io.env))) ? connectPm2(io, false) : null;
 }
 
 export async function startFlow(io: CliIO, config: string, names: readonly string[]): Promise<number> {
@@ -25,21 +20,24 @@ export async function startFlow(io: CliIO, config: string, names: readonly strin
   const stack = await loadConfig(io, config);
   checkNames(stack, names);
   const services = startSelection(stack, names);
-  const problems = await preflight(stack, services, await runningList(io), io.env);
-  if (problems.length > 0) {
-    line(io.stderr, `botstack: not starting ${stack.name}; preflight found ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
-    problems.forEach((p) => line(io.stderr, `  ${p.replace(/\n/g, '\n  ')}`));
-    line(io.stderr, 'nothing was started.');
-    return EXIT.FAIL;
-  }
-  line(io.stdout, `starting ${stack.name} (${stack.profile}): ${services.map((s) => s.name).join(', ')}`);
-  const width = Math.max(...services.map((s) => s.name.length));
-  const client = await connectPm2(io, true);
+  let client = await existingDaemon(io);
   try {
+    const problems = await preflight(stack, services, client ? await client.list() : [], io.env);
+    if (problems.length > 0) return refuse(io, stack.name, problems);
+    line(io.stdout, `starting ${stack.name} (${stack.profile}): ${services.map((s) => s.name).join(', ')}`);
+    client ??= await connectPm2(io, true);
+    const width = Math.max(...services.map((s) => s.name.length));
     const r = await runStart(client, stack, services, { ...(io.signal ? { signal: io.signal } : {}), onEvent: startPrinter((l) => line(io.stdout, l), width) });
     line(r.ok ? io.stdout : io.stderr, startSummary(r, stack.name, Date.now() - t0));
     return r.ok ? EXIT.OK : EXIT.FAIL;
   } finally {
-    await client.disconnect();
+    await client?.disconnect();
   }
+}
+
+function refuse(io: CliIO, stackName: string, problems: readonly string[]): number {
+  line(io.stderr, `botstack: not starting ${stackName}; preflight found ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
+  problems.forEach((p) => line(io.stderr, `  ${p.replace(/\n/g, '\n  ')}`));
+  line(io.stderr, 'nothing was started.');
+  return EXIT.FAIL;
 }

@@ -22,6 +22,7 @@ export interface HealthView {
 
 const MONITOR_TIMEOUT_MS = 1500;
 const RUNNING = new Set(['online', 'launching']);
+const NO_VERDICT = new Set<HealthState>(['starting', 'unknown']);
 
 export function isRunning(p: ProcessInfo | undefined): boolean {
   return p !== undefined && RUNNING.has(p.status);
@@ -51,20 +52,21 @@ async function probeHealth(s: Service, proc: ProcessInfo | undefined, signal?: A
   return r.ok ? { ...none, state: 'healthy', latencyMs: r.latencyMs } : { ...none, state: 'failing', latencyMs: r.latencyMs, lastError: r.reason };
 }
 
+/** One service's health: the monitor's verdict when it has one, else a probe of our own. */
+async function serviceHealth(s: Service, proc: ProcessInfo | undefined, r: ServiceReport | undefined, signal?: AbortSignal): Promise<ServiceHealth> {
+  // No verdict yet (the monitor's first probe is pending, or it does not report
+  // on itself): ask the service directly, keeping the monitor's restart history.
+  if (r && isRunning(proc) && !NO_VERDICT.has(r.state)) return fromReport(r);
+  const own = await probeHealth(s, proc, signal);
+  return r ? { ...own, restartsLastHour: r.restarts } : own;
+}
+
 export async function healthView(client: Pm2Client, stack: Stack, list: readonly ProcessInfo[], signal?: AbortSignal): Promise<HealthView> {
   const byProc = new Map(list.map((p) => [p.name, p]));
   const report = await monitorReport(client, stack, list);
-  const byName = new Map<string, ServiceHealth>();
-  if (report) {
-    for (const s of stack.services) {
-      const r = report.services[s.name];
-      // The monitor does not report on itself; pm2's word is enough for it.
-      byName.set(s.name, r && isRunning(byProc.get(s.name)) ? fromReport(r) : await probeHealth(s, byProc.get(s.name), signal));
-    }
-    return { source: 'monitor', byName };
-  }
-  const results = await Promise.all(stack.services.map((s) => probeHealth(s, byProc.get(s.name), signal)));
-  stack.services.forEach((s, i) => byName.set(s.name, results[i]!));
+  const results = await Promise.all(stack.services.map((s) => serviceHealth(s, byProc.get(s.name), report?.services[s.name], signal)));
+  const byName = new Map(stack.services.map((s, i) => [s.name, results[i]!]));
+  if (report) return { source: 'monitor', byName };
   const probed = stack.services.some((s) => s.health.type !== 'none' && isRunning(byProc.get(s.name)));
   return { source: probed ? 'cli-probe' : 'none', byName };
 }

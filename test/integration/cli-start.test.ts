@@ -63,7 +63,7 @@ describe('botstack start and status (real pm2, real uvicorn)', () => {
       for (const dep of s.dependsOn) expect(spawnedAt, `${s.name} spawned before ${dep} was healthy`).toBeGreaterThanOrEqual(healthyAt.get(dep)!);
     }
     // web and bot depend only on api: one level, started together.
-    const levels = events.filter((e) => e.type === 'level').map((e) => (e as { services: string[] }).services);
+    const levels = events.flatMap((e) => (e.type === 'level' ? [e.services] : []));
     expect(levels).toEqual([['mongod'], ['api'], ['web', 'bot']]);
   });
 
