@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly isTTY?: boolean;
   /** Called with every stdout chunk as it is written. */
   readonly onStdout?: (chunk: string) => void;
+  /** Called with every stderr chunk as it is written (progress lines). */
+  readonly onStderr?: (chunk: string) => void;
 }
 
 export async function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run> {
@@ -26,7 +28,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (s: string) => ((stdout += s), opts.onStdout?.(s), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
+    stderr: { write: (s: string) => ((stderr += s), opts.onStderr?.(s), true) },
     env: opts.env ?? { PM2_HOME: join(tmpdir(), 'botstack-no-daemon-here') },
     cwd: opts.cwd ?? process.cwd(),
     ...(opts.signal ? { signal: opts.signal } : {}),
