@@ -24,18 +24,20 @@ function display(cwd: string, abs: string): string {
 export async function runCheck(files: readonly string[], opts: CheckOptions, io: CliIO): Promise<number> {
   const targets = files.length > 0 || opts.config ? [...files, ...(opts.config ? [opts.config] : [])] : ['ecosystem.config.ts'];
   const findings: Finding[] = [];
-  let unreadable = false;
+  let unreadable = 0;
   for (const target of targets) {
     const abs = resolve(io.cwd, target);
     const r = await checkFile(abs, display(io.cwd, abs), io.env);
     if (r.ok) findings.push(...r.findings);
     else {
-      unreadable = true;
+      unreadable += 1;
       for (const e of r.errors) io.stderr.write(`botstack: ${e}\n`);
     }
   }
-  io.stdout.write(opts.json ? formatJson(findings) : formatHuman(findings, targets.length));
-  if (unreadable) return EXIT.USAGE;
+  const read = targets.length - unreadable;
+  if (opts.json) io.stdout.write(formatJson(findings));
+  else if (read > 0) io.stdout.write(formatHuman(findings, read));
+  if (unreadable > 0) return EXIT.USAGE;
   return findings.some((f) => f.severity === 'error') ? EXIT.FAIL : EXIT.OK;
 }
 

@@ -7,9 +7,12 @@ import { fixFor } from './fix.js';
 
 export const MIN_DB_STOP_MS = 10_000;
 
+/** "mongod", or "db (mongod)" when the app's name does not say what it is. */
+const label = (app: { name: string; database: DatabaseKind | null }): string => (app.name === app.database ? app.name : `${app.name} (${app.database})`);
+
 export const shortKillTimeoutDb: Rule = (app, ctx) => {
   if (app.database === null || app.killTimeoutMs === null || app.killTimeoutMs >= MIN_DB_STOP_MS) return [];
-  const message = `${app.database} ${app.name} gets ${formatDuration(app.killTimeoutMs)} to stop before SIGKILL (pm2's default is 1.6s); a database killed mid-flush can lose writes or need a long recovery`;
+  const message = `${label(app)} gets ${formatDuration(app.killTimeoutMs)} to stop before SIGKILL (pm2's default is 1.6s); a database killed mid-flush can lose writes or need a long recovery`;
   const fix = fixFor(app, {
     botstack: `set stop: { timeout: '60s' } on ${app.name}`,
     pm2: `set kill_timeout: 60000 on ${app.name}`,
@@ -27,7 +30,7 @@ const LOOPBACK_FLAG: Readonly<Record<DatabaseKind, string>> = {
 
 export const dbPublicBind: Rule = (app, ctx) => {
   if (app.database === null || !isPublicHost(app.host)) return [];
-  const message = `${app.database} ${app.name} listens on ${app.host} (every interface); anyone who can reach this VPS can reach the database`;
+  const message = `${label(app)} listens on ${app.host} (every interface); anyone who can reach this VPS can reach the database`;
   const flag = LOOPBACK_FLAG[app.database];
   const fix = fixFor(app, {
     botstack: `set host: '127.0.0.1' on ${app.name}`,

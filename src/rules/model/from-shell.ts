@@ -60,9 +60,10 @@ function serviceName(words: readonly string[], program: string): string {
 
 function toApp(c: ShellCommand, words: readonly string[], s: State, venvMentioned: boolean): App {
   const f = describeCommand(words);
-  const env = { ...s.exported, ...c.env };
-  const logpath = f.database === 'mongod' ? (words[words.indexOf('--logpath') + 1] ?? null) : null;
-  const out = words.includes('--logpath') ? logpath : c.out;
+  const x = (w: string | null): string | null => (w === null ? null : expand(w, s.vars));
+  const env = { ...s.exported, ...Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, expand(v, s.vars)])) };
+  const logpath = words.includes('--logpath') ? (words[words.indexOf('--logpath') + 1] ?? null) : null;
+  const out = logpath ?? x(c.out);
   return {
     name: serviceName(words, f.program),
     format: 'shell',
@@ -83,7 +84,7 @@ function toApp(c: ShellCommand, words: readonly string[], s: State, venvMentione
     inVenv: s.venv || isVenvPath(words[0] ?? '') || Boolean(env.VIRTUAL_ENV),
     venvExpected: venvMentioned,
     unbuffered: f.pythonUnbuffered || Boolean(env.PYTHONUNBUFFERED),
-    logs: { out, err: words.includes('--logpath') ? logpath : c.err },
+    logs: { out, err: logpath ?? x(c.err) },
     line: c.line,
   };
 }

@@ -35,7 +35,7 @@ export function parseYaml(text: string): unknown {
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0]?.line;
-    throw new UnreadableError(`invalid YAML${line !== undefined ? ` at line ${line}` : ''}: ${first.message.split('\n')[0]}`);
+    throw new UnreadableError(`invalid YAML${line !== undefined ? ` at line ${line}` : ''}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   return doc.toJS() as unknown;
 }

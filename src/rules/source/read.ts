@@ -54,7 +54,10 @@ async function moduleSource(text: string, abs: string, env: EnvLookup, profile: 
   } catch (err) {
     return fail(`${display}: cannot load: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
   }
-  const input = stackExport(mod);
+  const exported = stackExport(mod);
+  // A .ts stack compiled as CommonJS arrives as { default: { default: stack } }.
+  const nested = (exported as { default?: unknown } | undefined)?.default;
+  const input = nested !== null && typeof nested === 'object' && 'services' in nested ? nested : exported;
   if (input !== null && typeof input === 'object' && 'services' in input) return stackSource(text, input, abs, env, display);
   if (/\.[cm]?ts$/.test(abs)) return fail(`${display}: exports no stack (expected export default defineStack({ name, services: [...] }))`);
   return pm2Source(text, moduleApps(mod), profile);
