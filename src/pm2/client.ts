@@ -11,7 +11,7 @@ import { toProcessEvent, toProcessInfo, type ProcessEvent, type ProcessInfo } fr
 
 export class Pm2Error extends Error {
   constructor(
-    readonly code: 'PM2_UNREACHABLE' | 'PM2_RPC' | 'PM2_NOT_FOUND',
+    readonly code: 'PM2_UNREACHABLE' | 'PM2_RPC' | 'PM2_NOT_FOUND' | 'PM2_HOME_MISMATCH',
     message: string,
   ) {
     super(message);
@@ -45,6 +45,7 @@ interface Pm2Api {
   killDaemon(cb: Cb<unknown>): void;
   launchBus(cb: Cb<any>): void;
   sendSignalToProcessName(signal: string, name: string, cb: Cb<unknown>): void;
+  sendSignalToProcessId(signal: string, id: number, cb: Cb<unknown>): void;
   dump(force: boolean, cb: Cb<unknown>): void;
   resurrect(cb: Cb<unknown>): void;
   Client: { executeRemote(method: string, arg: unknown, cb: Cb<unknown>): void };
@@ -69,6 +70,19 @@ export function daemonAnswers(home: string, timeoutMs = 1000): Promise<boolean> 
   });
 }
 
+let loadedHome: string | undefined;
+
+/** pm2's module state is per process: one PM2_HOME per process, never two. */
+function loadPm2(home: string): Pm2Api {
+  if (loadedHome !== undefined && loadedHome !== home) {
+    throw new Pm2Error('PM2_HOME_MISMATCH', `pm2 is already loaded for PM2_HOME=${loadedHome} in this process; cannot also use ${home}`);
+  }
+  loadedHome = home;
+  const require = createRequire(import.meta.url);
+  const pm2 = require('pm2') as { custom: new (o: object) => Pm2Api };
+  return new pm2.custom({ pm2_home: home });
+}
+
 export class Pm2Client {
   readonly home: string;
   private readonly timeoutMs: number;
@@ -86,21 +100,21 @@ export class Pm2Client {
     if (opts.spawnDaemon === false && !(await daemonAnswers(home))) {
       throw new Pm2Error('PM2_UNREACHABLE', `no pm2 daemon answers at ${join(home, 'rpc.sock')} (PM2_HOME=${home})`);
     }
-    const require = createRequire(import.meta.url);
-    const pm2 = require('pm2') as { custom: new (o: object) => Pm2Api };
-    const api = new pm2.custom({ pm2_home: home });
-    const client = new Pm2Client(api, home, timeoutMs);
-    // pm2 spawns its daemon with Object.assign({ PM2_HOME: home }, process.env):
-    // an inherited PM2_HOME would win and point the daemon at another home.
+    // pm2 fixes its paths (dump.pm2, pids, logs) from PM2_HOME when first
+    // required, and its default instance creates that folder at once; it also
+    // spawns its daemon with Object.assign({ PM2_HOME: home }, process.env), so
+    // an inherited PM2_HOME would win. Pin it around the require and the connect.
     const inherited = process.env.PM2_HOME;
     process.env.PM2_HOME = home;
     try {
+      const api = loadPm2(home);
+      const client = new Pm2Client(api, home, timeoutMs);
       await client.call('connect', (cb) => api.connect(cb), Math.max(timeoutMs, 20_000));
+      return client;
     } finally {
       if (inherited === undefined) delete process.env.PM2_HOME;
       else process.env.PM2_HOME = inherited;
     }
-    return client;
   }
 
   private call<T>(what: string, fn: (cb: Cb<T>) => void, ms = this.timeoutMs): Promise<T> {
@@ -150,6 +164,15 @@ export class Pm2Client {
   /** Signals go through pm2 so its restart counters and logs stay true. */
   signal(signal: NodeJS.Signals, name: string): Promise<unknown> {
     return this.call(`signal ${signal} ${name}`, (cb) => this.api.sendSignalToProcessName(signal, name, cb));
+  }
+
+  /**
+   * A signal to one pm_id whatever its status. sendSignalToProcessName skips an
+   * app that is `stopping`, which is exactly when a heal must force a hung
+   * process down while pm2's own restart waits for it.
+   */
+  signalId(signal: NodeJS.Signals, pmId: number): Promise<unknown> {
+    return this.call(`signal ${signal} #${pmId}`, (cb) => this.api.sendSignalToProcessId(signal, pmId, cb));
   }
 
   save(): Promise<unknown> {
