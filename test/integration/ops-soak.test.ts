@@ -25,6 +25,17 @@ describe('botstack soak (real pm2)', () => {
   }, 90_000);
   afterAll(() => cleanup.run(), 120_000);
 
+  it('doctor sees each port held by its own service and no watch/--reload in the live list', async () => {
+    const r = await run(['doctor', '--json', '--config', config], { env: { PM2_HOME: d.home } });
+    const checks = (JSON.parse(r.stdout) as { checks: { check: string; level: string; message: string }[] }).checks;
+    const portChecks = checks.filter((c) => c.check === 'port');
+    expect(portChecks.map((c) => c.level)).toEqual(['ok', 'ok', 'ok']);
+    expect(portChecks.every((c) => / listens \(pid \d+\)$/.test(c.message))).toBe(true);
+    expect(checks.find((c) => c.check === 'watch')).toMatchObject({ level: 'ok', message: "no watch or --reload in pm2's 4 apps" });
+    expect(checks.find((c) => c.check === 'daemon')).toMatchObject({ level: 'ok' });
+    expect(checks.find((c) => c.check === 'mongod')).toMatchObject({ level: 'ok', message: 'mongod is bound to 127.0.0.1' });
+  });
+
   it('catches a restart that happens during the window: api restarted, exit 1', async () => {
     const before = await d.proc('api');
     let samples = 0;
