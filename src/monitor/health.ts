@@ -24,6 +24,8 @@ export interface ServiceHealth {
   readonly blockedBy: string | null;
   readonly givenUpAt: number | null;
   readonly givenUpReason: string | null;
+  /** The give-up stopped the service (a crash loop): only an operator's start clears it, never a probe. */
+  readonly givenUpStopped: boolean;
   /** Crash-loop exits count from here (moves forward when a give-up is cleared). */
   readonly crashesFrom: number;
   readonly memoryBytes: number | null;
@@ -38,13 +40,13 @@ export type Observation =
   | { readonly kind: 'memory'; readonly at: number; readonly bytes: number; readonly limit: number | null }
   | { readonly kind: 'heal-started'; readonly at: number }
   | { readonly kind: 'heal-finished'; readonly at: number; readonly error?: string }
-  | { readonly kind: 'gave-up'; readonly at: number; readonly reason: string };
+  | { readonly kind: 'gave-up'; readonly at: number; readonly reason: string; readonly stopped: boolean };
 
 export function initialHealth(name: string, at: number): ServiceHealth {
   return {
     name, state: 'unknown', since: at, failures: 0, unanswered: false, latencyMs: null, lastError: null,
     graceFrom: null, pid: 0, heals: [], healsTotal: 0, blockedBy: null, givenUpAt: null, givenUpReason: null,
-    crashesFrom: at, memoryBytes: null, overMemory: false,
+    givenUpStopped: false, crashesFrom: at, memoryBytes: null, overMemory: false,
   };
 }
 
@@ -66,7 +68,7 @@ export function observe(s: ServiceHealth, o: Observation, timing: Timing | null)
       if (o.error !== undefined) return { ...enter(s, 'unhealthy', o.at), lastError: `heal failed: ${o.error}` };
       return { ...enter(s, 'starting', o.at), graceFrom: o.at, failures: 0, unanswered: false };
     case 'gave-up':
-      return { ...enter(s, 'given-up', o.at), givenUpAt: o.at, givenUpReason: o.reason, blockedBy: null };
+      return { ...enter(s, 'given-up', o.at), givenUpAt: o.at, givenUpReason: o.reason, givenUpStopped: o.stopped, blockedBy: null };
   }
 }
 
@@ -75,9 +77,11 @@ type ProbeObs = Extract<Observation, { kind: 'probe' }>;
 function onProbe(s: ServiceHealth, o: ProbeObs, timing: Timing | null): ServiceHealth {
   // A probe during a heal, or of a process pm2 is not running, says nothing new.
   if (s.state === 'healing' || s.state === 'stopped' || s.state === 'unknown') return s;
+  // A stale heartbeat file or a half-started process can pass once; a stopped crash loop stays given up.
+  if (s.state === 'given-up' && s.givenUpStopped) return s;
   if (o.ok) {
     const back = { ...enter(s, 'healthy', o.at), failures: 0, unanswered: false, latencyMs: o.latencyMs, blockedBy: null };
-    return s.state === 'given-up' ? { ...back, givenUpAt: null, givenUpReason: null, crashesFrom: o.at } : back;
+    return s.state === 'given-up' ? { ...back, givenUpAt: null, givenUpReason: null, givenUpStopped: false, crashesFrom: o.at } : back;
   }
   const failed = { ...s, failures: s.failures + 1, unanswered: o.timedOut, latencyMs: o.latencyMs, lastError: o.reason ?? 'probe failed' };
   if (s.state === 'given-up' || s.state === 'blocked') return failed;
@@ -103,7 +107,7 @@ function onProcess(s: ServiceHealth, o: ProcessObs): ServiceHealth {
     const cleared = givenUp && o.startedAt !== null && s.givenUpAt !== null && o.startedAt > s.givenUpAt;
     if (givenUp && !cleared && o.pid !== 0) return { ...s, pid: o.pid };
     const fresh = { ...s, pid: o.pid, graceFrom: o.startedAt ?? o.at, failures: 0, unanswered: false, overMemory: false, blockedBy: null };
-    const base = cleared ? { ...fresh, givenUpAt: null, givenUpReason: null, crashesFrom: o.at } : fresh;
+    const base = cleared ? { ...fresh, givenUpAt: null, givenUpReason: null, givenUpStopped: false, crashesFrom: o.at } : fresh;
     return { ...base, state: 'starting', since: o.at };
   }
   if (givenUp) return { ...s, pid: 0 };

@@ -1,6 +1,71 @@
-// Placeholder: the health monitor (issue #3) replaces this.
-const timer = setInterval(() => {}, 60_000);
-process.on('SIGINT', () => {
-  clearInterval(timer);
-  process.exit(0);
-});
+import { Pm2Client, pm2Home } from '../pm2/client.js';
+import { probeFor, type ServiceProbe } from '../probes/index.js';
+import { STACK_ENV_KEY } from '../stack/compile.js';
+import type { Stack } from '../stack/types.js';
+import { realClock } from './clock.js';
+import { pidAlive } from './healer.js';
+import { Monitor } from './monitor.js';
+import { DEFAULT_POLICY } from './policy.js';
+import { pm2IoSink } from './pm2io.js';
+import { treeRss } from './tree-memory.js';
+
+// The `monitor` pm2 app. It reads the resolved stack from its environment (the
+// compiler put it there), talks to the pm2 daemon that runs it, and runs until
+// pm2 stops it. On any uncaught error it exits 1 and lets pm2 restart it: a
+// monitor in an unknown state is worse than one that rebuilds its view from
+// pm2 a second later (which never restarts a service by itself).
+
+export class MonitorConfigError extends Error {
+  readonly code = 'MONITOR_CONFIG';
+}
+
+function readStack(env: NodeJS.ProcessEnv): Stack {
+  const raw = env[STACK_ENV_KEY];
+  if (!raw) throw new MonitorConfigError(`${STACK_ENV_KEY} is not set: start the monitor through the stack (pm2 start ecosystem.config.cjs), not by hand`);
+  return JSON.parse(raw) as Stack;
+}
+
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+function dieOn(what: string) {
+  return (err: unknown) => {
+    process.stderr.write(`${new Date().toISOString()} monitor: ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  };
+}
+
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  process.on('uncaughtException', dieOn('uncaught exception'));
+  process.on('unhandledRejection', dieOn('unhandled rejection'));
+  const stack = readStack(env);
+  const sink = pm2IoSink();
+  const pm2 = await Pm2Client.connect({ home: pm2Home(env), spawnDaemon: false, timeoutMs: 10_000 });
+  const owned: ServiceProbe[] = [];
+  const probes = new Map<string, ServiceProbe['probe']>();
+  for (const s of stack.services) {
+    if (s.kind === 'monitor') continue;
+    const p = probeFor(s);
+    if (p) {
+      owned.push(p);
+      probes.set(s.name, p.probe);
+    }
+  }
+  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy: DEFAULT_POLICY, treeRss: (pid) => treeRss(pid), isAlive: pidAlive, log });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`monitor: ${signal}, stopping`);
+    await monitor.stop();
+    await Promise.all(owned.map((p) => p.close().catch(() => undefined)));
+    sink.close();
+    await pm2.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await monitor.start();
+  log(`monitor: watching ${[...probes.keys()].join(', ')} of stack ${stack.name}`);
+}
+
+main().catch(dieOn('failed to start'));

@@ -55,7 +55,7 @@ describe('heal decision: dependencies, budgets, crash loops', () => {
     b.advance(1000).ok('api');
     for (let i = 0; i < 3; i++) b.advance(1000).fail('api');
     expect(b.actions).toEqual([expect.objectContaining({ type: 'give-up', name: 'api', stop: false })]);
-    b.step('api', { kind: 'gave-up', reason: 'healed 2 times' });
+    b.step('api', { kind: 'gave-up', reason: 'healed 2 times', stopped: false });
     expect(b.get('api').state).toBe('given-up');
     for (let i = 0; i < 5; i++) expect(b.advance(1000).fail('api')).toEqual([]);
     // Others untouched.
@@ -79,7 +79,7 @@ describe('heal decision: dependencies, budgets, crash loops', () => {
     expect(b.settle()).toEqual([]);
     b.crashes.get('bot')!.push(b.t);
     expect(b.settle()).toEqual([expect.objectContaining({ type: 'give-up', name: 'bot', stop: true })]);
-    b.step('bot', { kind: 'gave-up', reason: 'crash loop' });
+    b.step('bot', { kind: 'gave-up', reason: 'crash loop', stopped: true });
     b.step('bot', { kind: 'process', status: 'stopped', pid: 0, startedAt: null });
     expect(b.get('bot').state).toBe('given-up');
     // An operator's restart later clears it, and old crashes no longer count.
@@ -90,7 +90,7 @@ describe('heal decision: dependencies, budgets, crash loops', () => {
 
   it('an online event for a process that pm2 spawned before the give-up does not clear it', () => {
     const b = new Brain().allHealthy();
-    b.step('bot', { kind: 'gave-up', reason: 'crash loop' });
+    b.step('bot', { kind: 'gave-up', reason: 'crash loop', stopped: true });
     b.online('bot', 600, b.t - 10);
     expect(b.get('bot').state).toBe('given-up');
   });

@@ -1,0 +1,236 @@
+import type { Bus } from '../pm2/client.js';
+import type { ProcessEvent, ProcessInfo } from '../pm2/types.js';
+import type { Probe } from '../probes/types.js';
+import type { Stack } from '../stack/types.js';
+import type { Clock } from './clock.js';
+import { heal, stopLooping, type HealerPm2 } from './healer.js';
+import { initialHealth, observe, type Observation, type Pm2Liveness, type ServiceHealth } from './health.js';
+import { RestartHistory } from './history.js';
+import type { HealPolicy } from './policy.js';
+import { buildReport } from './report-build.js';
+import type { HealthReport } from './report.js';
+import { runProbe } from './run-probe.js';
+import { Scheduler, type Job } from './scheduler.js';
+import { settle, type Action, type ServiceSpec } from './settle.js';
+import type { IoSink } from './sink.js';
+import { Surface } from './surface.js';
+
+// The runtime around the pure brain: it feeds observations in (probes, pm2's
+// list and bus, memory), and carries the brain's actions out through pm2.
+
+export interface MonitorPm2 extends HealerPm2 {
+  list(): Promise<ProcessInfo[]>;
+  bus(): Promise<Bus>;
+}
+
+export interface MonitorDeps {
+  readonly stack: Stack;
+  readonly probes: ReadonlyMap<string, Probe>;
+  readonly pm2: MonitorPm2;
+  readonly sink: IoSink;
+  readonly clock: Clock;
+  readonly policy: HealPolicy;
+  readonly treeRss: (pid: number) => number | null;
+  readonly isAlive: (pid: number) => boolean;
+  readonly log: (line: string) => void;
+  /** How often pm2's list is re-read besides bus events; default 5 s. */
+  readonly reconcileMs?: number;
+}
+
+const LIVENESS: Record<string, Pm2Liveness> = { online: 'online', launching: 'restarting', 'waiting restart': 'restarting', stopping: 'restarting', 'one-launch-status': 'restarting', stopped: 'stopped', errored: 'stopped' };
+
+export class Monitor {
+  private states = new Map<string, ServiceHealth>();
+  private readonly specs: ReadonlyMap<string, ServiceSpec>;
+  private readonly procs = new Map<string, ProcessInfo>();
+  readonly history = new RestartHistory();
+  private readonly scheduler: Scheduler;
+  private readonly surface: Surface;
+  private readonly inflight = new Set<Promise<void>>();
+  private unsubscribe: (() => void) | undefined;
+  private paused = false;
+  private dirty = true;
+
+  constructor(private readonly d: MonitorDeps) {
+    const watched = d.stack.services.filter((s) => s.kind !== 'monitor');
+    this.specs = new Map(watched.map((s) => [s.name, { name: s.name, kind: s.kind, dependsOn: s.dependsOn, timing: s.health.type === 'none' ? null : s.health }]));
+    for (const name of this.specs.keys()) this.states.set(name, initialHealth(name, d.clock.now()));
+    this.scheduler = new Scheduler(d.clock, (job, err) => d.log(`monitor: ${job} tick failed: ${String(err)}`));
+    this.surface = new Surface(d.sink, [...this.specs.keys()]);
+  }
+
+  /** Rebuilds the view from pm2 (restarting no one), then starts probing. */
+  async start(): Promise<void> {
+    this.surface.registerActions({
+      health: () => this.report(),
+      probe: (name) => this.probeNow(name),
+      pause: () => this.setPaused(true),
+      resume: () => this.setPaused(false),
+    });
+    await this.reconcile();
+    const bus = await this.d.pm2.bus();
+    this.unsubscribe = bus.onProcessEvent((e) => this.onBusEvent(e));
+    this.scheduler.start([...this.jobs(), this.reconcileJob(), this.publishJob()]);
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.scheduler.stop();
+    // An in-flight heal has its own RPC timeouts; hold a shutdown for it 3 s at most.
+    if (this.inflight.size === 0) return;
+    const cap = new AbortController();
+    await Promise.race([Promise.all(this.inflight), this.d.clock.sleep(3000, cap.signal)]);
+    cap.abort();
+  }
+
+  report(): HealthReport {
+    return buildReport({ stack: this.d.stack, states: this.states, history: this.history, paused: this.paused, now: this.d.clock.now() });
+  }
+
+  state(name: string): ServiceHealth | undefined {
+    return this.states.get(name);
+  }
+
+  setPaused(paused: boolean): void {
+    this.d.log(`monitor: healing ${paused ? 'paused' : 'resumed'}`);
+    this.paused = paused;
+    this.apply(null);
+  }
+
+  async probeNow(name: string): Promise<unknown> {
+    const probe = this.d.probes.get(name);
+    const spec = this.specs.get(name);
+    if (!probe || !spec?.timing) return { service: name, ok: false, error: `no probe for "${name}"; services with probes: ${[...this.d.probes.keys()].join(', ')}` };
+    const run = await runProbe(probe, spec.timing.timeoutMs, this.d.clock, new AbortController().signal);
+    this.apply({ name, obs: { kind: 'probe', at: this.d.clock.now(), ok: run.result.ok, latencyMs: run.result.latencyMs, timedOut: run.timedOut, ...(run.result.ok ? {} : { reason: run.result.reason }) } });
+    return { service: name, ...run.result, timedOut: run.timedOut, state: this.states.get(name)?.state };
+  }
+
+  private jobs(): Job[] {
+    return [...this.specs.values()]
+      .filter((spec) => spec.timing !== null)
+      .map((spec) => ({ name: spec.name, delayMs: () => this.delayOf(spec), tick: (signal: AbortSignal) => this.tick(spec, signal) }));
+  }
+
+  private delayOf(spec: ServiceSpec): number {
+    const interval = spec.timing?.intervalMs ?? 1000;
+    // While starting, probe faster: recovery is seen within a fraction of the interval.
+    return this.states.get(spec.name)?.state === 'starting' ? Math.min(interval, this.d.policy.startingIntervalMs) : interval;
+  }
+
+  private async tick(spec: ServiceSpec, signal: AbortSignal): Promise<void> {
+    const s = this.states.get(spec.name);
+    const timing = spec.timing;
+    if (!s || !timing) return;
+    this.checkMemory(spec.name, s);
+    if (s.state === 'healing' || s.state === 'stopped' || s.state === 'unknown') return;
+    const probe = this.d.probes.get(spec.name);
+    if (!probe) return;
+    const run = await runProbe(probe, timing.timeoutMs, this.d.clock, signal);
+    if (signal.aborted) return;
+    const r = run.result;
+    this.apply({ name: spec.name, obs: { kind: 'probe', at: this.d.clock.now(), ok: r.ok, latencyMs: r.latencyMs, timedOut: run.timedOut, ...(r.ok ? {} : { reason: r.reason }) } });
+  }
+
+  private checkMemory(name: string, s: ServiceHealth): void {
+    const limit = this.d.stack.services.find((x) => x.name === name)?.memoryBytes ?? null;
+    if (s.pid <= 0 || s.state === 'healing') return;
+    const bytes = this.d.treeRss(s.pid);
+    if (bytes !== null) this.apply({ name, obs: { kind: 'memory', at: this.d.clock.now(), bytes, limit } });
+  }
+
+  private reconcileJob(): Job {
+    return { name: '<pm2 list>', delayMs: () => this.d.reconcileMs ?? 5000, tick: () => this.reconcile() };
+  }
+
+  private publishJob(): Job {
+    return { name: '<metrics>', delayMs: () => 1000, tick: async () => this.publish() };
+  }
+
+  private publish(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.surface.publish(this.report());
+  }
+
+  private async reconcile(): Promise<void> {
+    const list = await this.d.pm2.list();
+    const at = this.d.clock.now();
+    for (const name of this.specs.keys()) {
+      const p = list.find((x) => x.name === name);
+      if (p) this.procs.set(name, p);
+      else this.procs.delete(name);
+      const status = p ? (LIVENESS[p.status] ?? 'restarting') : 'absent';
+      this.apply({ name, obs: { kind: 'process', at, status, pid: p?.pid ?? 0, startedAt: p?.startedAt ?? null } });
+      // A service without a probe is as healthy as pm2 says it is.
+      if (this.specs.get(name)?.timing === null && status === 'online') this.apply({ name, obs: { kind: 'probe', at, ok: true, latencyMs: 0, timedOut: false } });
+    }
+  }
+
+  private onBusEvent(e: ProcessEvent): void {
+    if (!this.specs.has(e.name)) return;
+    const rec = this.history.onEvent(e);
+    if (rec) this.d.log(`monitor: ${e.name} exited (${rec.cause}${rec.exitCode !== null ? `, code ${rec.exitCode}` : ''})`);
+    this.scheduler.kick('<pm2 list>');
+    this.apply(null);
+  }
+
+  /** One observation in, the whole stack settled, the resulting actions carried out. */
+  private apply(input: { name: string; obs: Observation } | null): void {
+    const before = this.states;
+    if (input) {
+      const s = this.states.get(input.name);
+      if (!s) return;
+      this.states = new Map(this.states).set(input.name, observe(s, input.obs, this.specs.get(input.name)?.timing ?? null));
+    }
+    const now = this.d.clock.now();
+    const r = settle({ states: this.states, specs: this.specs, now, policy: this.d.policy, paused: this.paused, crashes: (n, since) => this.history.crashesSince(n, since) });
+    this.states = r.states;
+    this.logChanges(before);
+    this.dirty = true;
+    for (const a of r.actions) this.execute(a);
+  }
+
+  private logChanges(before: ReadonlyMap<string, ServiceHealth>): void {
+    for (const [name, s] of this.states) {
+      const was = before.get(name);
+      if (was && was.state !== s.state) this.d.log(`monitor: ${name} ${was.state} -> ${s.state}${s.blockedBy ? ` (blocked by ${s.blockedBy})` : s.lastError && s.state !== 'healthy' ? ` (${s.lastError})` : ''}`);
+    }
+  }
+
+  private execute(a: Action): void {
+    const svc = this.d.stack.services.find((s) => s.name === a.name);
+    const proc = this.procs.get(a.name);
+    const target = { name: a.name, pmId: proc?.pmId ?? -1, pid: this.states.get(a.name)?.pid ?? 0, stopTimeoutMs: svc?.stopTimeoutMs ?? 10_000 };
+    const now = this.d.clock.now();
+    const deps = { pm2: this.d.pm2, clock: this.d.clock, isAlive: this.d.isAlive };
+    if (a.type === 'give-up') {
+      this.d.log(`monitor: giving up on ${a.name}: ${a.reason}`);
+      this.apply({ name: a.name, obs: { kind: 'gave-up', at: now, reason: a.reason, stopped: a.stop } });
+      if (!a.stop) return;
+      this.history.expect(a.name, 'stop', now + target.stopTimeoutMs + 30_000);
+      this.track(stopLooping(deps, target).then((err) => err && this.d.log(`monitor: could not stop ${a.name}: ${err}`)));
+      return;
+    }
+    const forceAfter = a.force && svc ? this.d.policy.forceAfterMs(svc.kind) : null;
+    this.d.log(`monitor: healing ${a.name}: ${a.reason}${forceAfter !== null ? `; SIGKILL after ${forceAfter} ms if it will not stop` : ''}`);
+    this.history.expect(a.name, a.cause === 'memory' ? 'memory' : 'heal', now + target.stopTimeoutMs + 30_000);
+    this.apply({ name: a.name, obs: { kind: 'heal-started', at: now } });
+    this.track(
+      heal(deps, target, forceAfter).then((out) => {
+        if (out.forced) this.d.log(`monitor: ${a.name} ignored SIGINT; forced with SIGKILL through pm2`);
+        this.apply({ name: a.name, obs: { kind: 'heal-finished', at: this.d.clock.now(), ...(out.error !== undefined ? { error: out.error } : {}) } });
+        this.scheduler.kick('<pm2 list>');
+        this.scheduler.kick(a.name);
+      }),
+    );
+  }
+
+  private track(p: Promise<unknown>): void {
+    const done: Promise<void> = p.then(
+      () => undefined,
+      (err: unknown) => this.d.log(`monitor: ${String(err)}`),
+    ).finally(() => this.inflight.delete(done));
+    this.inflight.add(done);
+  }
+}

@@ -1,0 +1,76 @@
+import type { HealthReport } from './report.js';
+import { counts } from './report-build.js';
+import type { Gauge, IoSink, Reply } from './sink.js';
+
+// The monitor as pm2 shows it: per-service metrics in `pm2 monit` / `pm2 show
+// monitor`, and the actions behind `pm2 trigger monitor <action> [param]`.
+
+export interface ActionHandlers {
+  health(): HealthReport;
+  probe(name: string): Promise<unknown>;
+  pause(): void;
+  resume(): void;
+}
+
+interface ServiceGauges {
+  readonly state: Gauge;
+  readonly latency: Gauge;
+  readonly failures: Gauge;
+  readonly heals: Gauge;
+  readonly restarts: Gauge;
+}
+
+export class Surface {
+  private readonly perService = new Map<string, ServiceGauges>();
+  private readonly healthy: Gauge;
+  private readonly unhealthy: Gauge;
+  private readonly paused: Gauge;
+
+  constructor(private readonly sink: IoSink, names: readonly string[]) {
+    for (const n of names) {
+      this.perService.set(n, {
+        state: sink.gauge(`${n} state`),
+        latency: sink.gauge(`${n} latency`, 'ms'),
+        failures: sink.gauge(`${n} failures`),
+        heals: sink.gauge(`${n} heals`),
+        restarts: sink.gauge(`${n} restarts/h`),
+      });
+    }
+    this.healthy = sink.gauge('services healthy');
+    this.unhealthy = sink.gauge('services unhealthy');
+    this.paused = sink.gauge('healing paused');
+  }
+
+  publish(report: HealthReport): void {
+    for (const [name, s] of Object.entries(report.services)) {
+      const g = this.perService.get(name);
+      if (!g) continue;
+      g.state.set(s.state);
+      g.latency.set(s.latencyMs ?? -1);
+      g.failures.set(s.failures);
+      g.heals.set(s.heals);
+      g.restarts.set(s.restarts);
+    }
+    const c = counts(report);
+    this.healthy.set(c.healthy);
+    this.unhealthy.set(c.unhealthy);
+    this.paused.set(report.paused ? 'yes' : 'no');
+  }
+
+  registerActions(h: ActionHandlers): void {
+    this.sink.action('health', (reply: Reply) => reply(h.health()));
+    this.sink.actionWithParam('probe', (param: unknown, reply: Reply) => {
+      const name = typeof param === 'string' ? param.trim() : '';
+      if (!name) return reply({ ok: false, error: 'usage: pm2 trigger monitor probe <service>' });
+      h.probe(name).then(reply, (err: unknown) => reply({ ok: false, error: String(err) }));
+    });
+    this.sink.action('pause', (reply: Reply) => {
+      h.pause();
+      reply({ paused: true });
+    });
+    this.sink.action('resume', (reply: Reply) => {
+      h.resume();
+      reply({ paused: false });
+    });
+  }
+}
