@@ -1,4 +1,4 @@
-import { line, EXIT, type CliIO } from '../cli/io.js';
+import { CliError, line, EXIT, type CliIO } from '../cli/io.js';
 import type { Pm2Client } from '../pm2/client.js';
 import { connectPm2, loadConfig } from './context.js';
 import { preflight } from './preflight.js';
@@ -27,7 +27,10 @@ export async function startFlow(io: CliIO, config: string, names: readonly strin
     line(io.stdout, `starting ${stack.name} (${stack.profile}): ${services.map((s) => s.name).join(', ')}`);
     client ??= await connectPm2(io, true);
     const width = Math.max(...services.map((s) => s.name.length));
-    const r = await runStart(client, stack, services, { ...(io.signal ? { signal: io.signal } : {}), onEvent: startPrinter((l) => line(io.stdout, l), width) });
+    const r = await runStart(client, stack, services, { ...(io.signal ? { signal: io.signal } : {}), onEvent: startPrinter((l) => line(io.stdout, l), width) }).catch((err: unknown) => {
+      if (!io.signal?.aborted) throw err;
+      throw new CliError('start interrupted; what already started keeps running (botstack status shows it, botstack stop stops it)', EXIT.FAIL);
+    });
     line(r.ok ? io.stdout : io.stderr, startSummary(r, stack.name, Date.now() - t0));
     return r.ok ? EXIT.OK : EXIT.FAIL;
   } finally {
