@@ -62,4 +62,11 @@ done
 
 step "5/5 status after self-healing, and the monitor's own report (pm2 trigger monitor health)"
 botstack status --config "$CFG" || true
-pm2 trigger monitor health 2>/dev/null | tail -n +2 || true
+# pm2 prints its banner and a prefix; keep the JSON reply and show it compactly.
+pm2 trigger monitor health 2>/dev/null | sed -n 's/^\[monitor[^=]*=//p' | node -e '
+let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+  const r = JSON.parse(s);
+  console.log(`pm2 trigger monitor health  (paused: ${r.paused})`);
+  for (const [name, v] of Object.entries(r.services))
+    console.log(`  ${name.padEnd(7)} ${v.state.padEnd(8)} heals=${v.heals} restarts=${v.restarts}${v.lastError ? `  last error: ${v.lastError}` : ""}`);
+});' || true
