@@ -29,6 +29,8 @@ const MANUAL_LAG_MS = 90_000;
 export class RestartHistory {
   private readonly records: RestartRecord[] = [];
   private readonly expected = new Map<string, Expected>();
+  /** Services whose last exit has not yet been followed by `online`. */
+  private readonly down = new Set<string>();
 
   constructor(private readonly keepMs = DAY, private readonly max = 2000) {}
 
@@ -39,6 +41,9 @@ export class RestartHistory {
 
   /** Returns the record an exit created, if any. */
   onEvent(e: ProcessEvent): RestartRecord | null {
+    if (e.event === 'online') this.down.delete(e.name);
+    // pm2 announces one stop twice: from its stop routine and from the child's exit handler.
+    if (e.event === 'exit' && this.down.has(e.name)) return null;
     if (e.event === 'exit') return this.onExit(e);
     if (e.manually && (e.event === 'restart' || e.event === 'stop' || e.event === 'delete')) this.onManual(e);
     return null;
@@ -47,6 +52,7 @@ export class RestartHistory {
   private onExit(e: ProcessEvent): RestartRecord {
     const exp = this.expected.get(e.name);
     this.expected.delete(e.name);
+    this.down.add(e.name);
     const cause: RestartCause = exp && e.at <= exp.until ? exp.cause : 'crash';
     const rec: RestartRecord = { name: e.name, at: e.at, cause, exitCode: e.exitCode, signal: e.signal };
     this.records.push(rec);

@@ -37,6 +37,8 @@ export interface MonitorDeps {
   readonly reconcileMs?: number;
 }
 
+const UNLIMITED_MEMORY_EVERY_MS = 10_000;
+
 const LIVENESS: Record<string, Pm2Liveness> = { online: 'online', launching: 'restarting', 'waiting restart': 'restarting', stopping: 'restarting', 'one-launch-status': 'restarting', stopped: 'stopped', errored: 'stopped' };
 
 export class Monitor {
@@ -48,13 +50,18 @@ export class Monitor {
   private readonly surface: Surface;
   private readonly inflight = new Set<Promise<void>>();
   private unsubscribe: (() => void) | undefined;
+  /** When each service's last heal finished: a pm2 list asked for before then is stale for it. */
+  private readonly healedAt = new Map<string, number>();
   private paused = false;
+  private readonly limits: ReadonlyMap<string, number | null>;
+  private readonly measuredAt = new Map<string, number>();
   private dirty = true;
 
   constructor(private readonly d: MonitorDeps) {
     const watched = d.stack.services.filter((s) => s.kind !== 'monitor');
     this.specs = new Map(watched.map((s) => [s.name, { name: s.name, kind: s.kind, dependsOn: s.dependsOn, timing: s.health.type === 'none' ? null : s.health }]));
     for (const name of this.specs.keys()) this.states.set(name, initialHealth(name, d.clock.now()));
+    this.limits = new Map(watched.map((s) => [s.name, s.memoryBytes]));
     this.scheduler = new Scheduler(d.clock, (job, err) => d.log(`monitor: ${job} tick failed: ${String(err)}`));
     this.surface = new Surface(d.sink, [...this.specs.keys()]);
   }
@@ -132,11 +139,22 @@ export class Monitor {
     this.apply({ name: spec.name, obs: { kind: 'probe', at: this.d.clock.now(), ok: r.ok, latencyMs: r.latencyMs, timedOut: run.timedOut, ...(r.ok ? {} : { reason: r.reason }) } });
   }
 
+  /**
+   * A service with a memory limit is measured every tick (a limit must act
+   * within 2 intervals); one without only every 10 s, for the report: walking
+   * a uvicorn tree reads one file per thread, and that is most of a tick's cost.
+   */
   private checkMemory(name: string, s: ServiceHealth): void {
-    const limit = this.d.stack.services.find((x) => x.name === name)?.memoryBytes ?? null;
+    const limit = this.limits.get(name) ?? null;
     if (s.pid <= 0 || s.state === 'healing') return;
+    const now = this.d.clock.now();
+    if (limit === null && now - (this.measuredAt.get(name) ?? -Infinity) < UNLIMITED_MEMORY_EVERY_MS) return;
+    this.measuredAt.set(name, now);
     const bytes = this.d.treeRss(s.pid);
-    if (bytes !== null) this.apply({ name, obs: { kind: 'memory', at: this.d.clock.now(), bytes, limit } });
+    if (bytes === null) return;
+    // Unchanged verdict: record the figure without settling the whole stack again.
+    if ((limit !== null && bytes > limit) === s.overMemory) this.states.set(name, { ...s, memoryBytes: bytes });
+    else this.apply({ name, obs: { kind: 'memory', at: now, bytes, limit } });
   }
 
   private reconcileJob(): Job {
@@ -154,9 +172,11 @@ export class Monitor {
   }
 
   private async reconcile(): Promise<void> {
+    const asked = this.d.clock.now();
     const list = await this.d.pm2.list();
     const at = this.d.clock.now();
     for (const name of this.specs.keys()) {
+      if ((this.healedAt.get(name) ?? -Infinity) >= asked) continue;
       const p = list.find((x) => x.name === name);
       if (p) this.procs.set(name, p);
       else this.procs.delete(name);
@@ -219,6 +239,7 @@ export class Monitor {
     this.track(
       heal(deps, target, forceAfter).then((out) => {
         if (out.forced) this.d.log(`monitor: ${a.name} ignored SIGINT; forced with SIGKILL through pm2`);
+        this.healedAt.set(a.name, this.d.clock.now());
         this.apply({ name: a.name, obs: { kind: 'heal-finished', at: this.d.clock.now(), ...(out.error !== undefined ? { error: out.error } : {}) } });
         this.scheduler.kick('<pm2 list>');
         this.scheduler.kick(a.name);

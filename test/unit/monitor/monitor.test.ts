@@ -135,7 +135,9 @@ describe('monitor runtime with fake pm2, probes, @pm2/io sink and clock', () => 
     await t.clock.advance(1000);
     for (let i = 0; i < 5; i++) {
       t.pm2.emit({ event: 'exit', name: 'bot', exitCode: 3 });
-      await t.clock.advance(2000);
+      await t.clock.advance(1000);
+      t.pm2.emit({ event: 'online', name: 'bot' });
+      await t.clock.advance(1000);
     }
     expect(t.pm2.calls).toEqual(['stop bot']);
     await t.clock.advance(6000);

@@ -55,6 +55,7 @@ describe('restart history from pm2 bus events', () => {
     h.onEvent(ev('online', 'api', T0 + 600));
     h.expect('api', 'heal', T0 + 60_000);
     h.onEvent(ev('exit', 'api', T0 + 10_000));
+    h.onEvent(ev('online', 'api', T0 + 10_600));
     h.onEvent(ev('exit', 'api', T0 + 20_000));
     h.onEvent(ev('restart', 'api', T0 + 21_000, { manually: true }));
     expect(h.of('api').map((r) => r.cause)).toEqual(['crash', 'heal', 'manual']);
@@ -73,8 +74,23 @@ describe('restart history from pm2 bus events', () => {
 
   it('reports a periodic pattern from bus history', () => {
     const h = new RestartHistory();
-    for (let i = 0; i < 6; i++) h.onEvent(ev('exit', 'api', T0 + i * 25 * MIN));
+    for (let i = 0; i < 6; i++) {
+      h.onEvent(ev('exit', 'api', T0 + i * 25 * MIN));
+      h.onEvent(ev('online', 'api', T0 + i * 25 * MIN + 800));
+    }
     expect(h.pattern('api', T0 + 126 * MIN)).toContain('api restarted 6 times, every ~25 min');
     expect(h.pattern('web', T0 + 126 * MIN)).toBeNull();
+  });
+});
+
+describe('restart history: pm2 quirks', () => {
+  it('one stop announced twice by pm2 (stop routine and exit handler) is one restart', () => {
+    const h = new RestartHistory();
+    h.expect('api', 'heal', T0 + 60_000);
+    h.onEvent(ev('exit', 'api', T0));
+    h.onEvent(ev('exit', 'api', T0 + 5));
+    h.onEvent(ev('online', 'api', T0 + 300));
+    h.onEvent(ev('exit', 'api', T0 + 9000));
+    expect(h.of('api').map((r) => r.cause)).toEqual(['heal', 'crash']);
   });
 });
