@@ -5,7 +5,7 @@ import type { Stack } from '../stack/types.js';
 import { realClock } from './clock.js';
 import { pidAlive } from './healer.js';
 import { Monitor } from './monitor.js';
-import { DEFAULT_POLICY } from './policy.js';
+import { DEFAULT_POLICY, type HealPolicy } from './policy.js';
 import { pm2IoSink } from './pm2io.js';
 import { treeRss } from './tree-memory.js';
 
@@ -17,6 +17,21 @@ import { treeRss } from './tree-memory.js';
 
 export class MonitorConfigError extends Error {
   readonly code = 'MONITOR_CONFIG';
+}
+
+/**
+ * BOTSTACK_MONITOR_POLICY='{"maxHeals":100,"healWindowMs":1000}' overrides the
+ * numeric heal limits (benchmarks repeat a heal 20 times); unknown keys are refused.
+ */
+function readPolicy(env: NodeJS.ProcessEnv): HealPolicy {
+  const raw = env.BOTSTACK_MONITOR_POLICY;
+  if (!raw) return DEFAULT_POLICY;
+  const given = JSON.parse(raw) as Record<string, unknown>;
+  const numeric = ['maxHeals', 'healWindowMs', 'healBackoffMs', 'healBackoffMaxMs', 'crashLoopExits', 'crashWindowMs', 'startingIntervalMs'];
+  for (const [k, v] of Object.entries(given)) {
+    if (!numeric.includes(k) || typeof v !== 'number' || v < 0) throw new MonitorConfigError(`BOTSTACK_MONITOR_POLICY.${k}=${JSON.stringify(v)}: expected one of ${numeric.join(', ')} with a number >= 0`);
+  }
+  return { ...DEFAULT_POLICY, ...(given as Partial<HealPolicy>) };
 }
 
 function readStack(env: NodeJS.ProcessEnv): Stack {
@@ -50,7 +65,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       probes.set(s.name, p.probe);
     }
   }
-  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy: DEFAULT_POLICY, treeRss: (pid) => treeRss(pid), isAlive: pidAlive, log });
+  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy: readPolicy(env), treeRss: (pid) => treeRss(pid), isAlive: pidAlive, log });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { health, pids, startBenchStack, type BenchStack } from '../../scripts/bench-monitor-harness.js';
+import { Cleanup } from '../helpers/cleanup.js';
+import { waitFor } from '../../src/util/timeout.js';
+
+// pm2 measures only an app's main process, every 30 s. The api's child grows
+// past the api's limit: the monitor sums the whole tree and restarts it.
+
+describe('monitor: memory over the whole process tree', () => {
+  const cleanup = new Cleanup();
+  let b: BenchStack;
+  beforeAll(async () => {
+    b = await startBenchStack({
+      cleanup,
+      edit: (input) => {
+        const api = input.services.find((s) => s.name === 'api') as { limits?: object };
+        api.limits = { memory: '160M' };
+      },
+    });
+  }, 120_000);
+  afterAll(() => cleanup.run());
+
+  it('a child holding 200 MiB puts the api over its 160 MiB limit: restarted, only the api', async () => {
+    const before = await pids(b.d);
+    const r = await fetch(`http://127.0.0.1:${b.ports.api}/control/grow/200`, { method: 'POST' });
+    const child = ((await r.json()) as { child: number }).child;
+    const t0 = Date.now();
+    await waitFor('api restarted', async () => ((await pids(b.d)).api?.[0] !== before.api![0] ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    console.log(`memory over limit -> restart: ${Date.now() - t0} ms (includes the child filling its memory)`);
+    // pm2's treekill took the child with it.
+    await waitFor('child gone', () => (alive(child) ? undefined : true), { timeoutMs: 20_000 });
+    const after = await pids(b.d);
+    for (const n of ['mongod', 'web', 'bot']) expect(after[n]).toEqual(before[n]);
+    const report = await waitFor('api healthy', async () => {
+      const h = await health(b.d);
+      return h?.services.api?.state === 'healthy' ? h : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 250 });
+    expect(report.services.api!.heals).toBe(1);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
