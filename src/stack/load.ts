@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { problemsFromZod } from './problems.js';
 import { resolveStack, type EnvLookup } from './resolve.js';
@@ -78,14 +78,41 @@ async function loadWith(file: string, opts: LoadOptions, build: typeof fromInput
 }
 
 export async function importFile(abs: string): Promise<Record<string, unknown>> {
-  if (/\.[cm]?ts$/.test(abs)) {
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(pathToFileURL(abs).href, import.meta.url)) as Record<string, unknown>;
+  if (!/\.[cm]?ts$/.test(abs)) return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  return (await importBundled(abs)) ?? (await importWithTsx(abs));
+}
+
+/**
+ * A .ts stack file, bundled by esbuild into one module written beside it, so
+ * its package imports resolve exactly as they would from the original. ~80 ms,
+ * against ~200-300 ms for tsx's loader hooks; `botstack status` runs this on
+ * every call. null when the folder is not writable: tsx then does it.
+ */
+async function importBundled(abs: string): Promise<Record<string, unknown> | null> {
+  const esbuild = await import('esbuild');
+  const out = await esbuild.build({ entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', packages: 'external', target: 'node20', logLevel: 'silent' });
+  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now()}.botstack.mjs`);
+  try {
+    writeFileSync(tmp, out.outputFiles[0]?.text ?? '', { flag: 'wx', mode: 0o600 });
+  } catch {
+    return null;
   }
-  return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  try {
+    return (await import(pathToFileURL(tmp).href)) as Record<string, unknown>;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+async function importWithTsx(abs: string): Promise<Record<string, unknown>> {
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(pathToFileURL(abs).href, import.meta.url)) as Record<string, unknown>;
 }
 
 function firstLine(err: unknown): string {
+  // esbuild's message starts "Build failed with 1 error:"; the located error is in `errors`.
+  const located = (err as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
+  if (located) return located.location ? `line ${located.location.line}:${located.location.column}: ${located.text}` : located.text;
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0] ?? text;
 }
