@@ -21,6 +21,7 @@ import type { Clock } from './clock.js';
 // fast starting probes: about 5 s from hang to healthy.
 
 export interface HealerPm2 {
+  list(): Promise<readonly { readonly name: string; readonly pid: number; readonly pmId: number }[]>;
   restart(name: string, timeoutMs?: number): Promise<unknown>;
   stop(name: string, timeoutMs?: number): Promise<unknown>;
   signalId(signal: NodeJS.Signals, pmId: number): Promise<unknown>;
@@ -49,7 +50,14 @@ export interface HealerDeps {
 /** Slack over the service's own stop time for pm2 to stop and spawn it. */
 const RPC_SLACK_MS = 20_000;
 
-export async function heal(deps: HealerDeps, t: HealTarget, forceAfterMs: number | null): Promise<HealOutcome> {
+/** The pid and pm_id pm2 has now: the monitor's view may be a list behind. */
+async function current(deps: HealerDeps, t: HealTarget): Promise<HealTarget> {
+  const p = (await deps.pm2.list().catch(() => [])).find((x) => x.name === t.name);
+  return p && p.pid > 0 ? { ...t, pid: p.pid, pmId: p.pmId } : t;
+}
+
+export async function heal(deps: HealerDeps, target: HealTarget, forceAfterMs: number | null): Promise<HealOutcome> {
+  const t = forceAfterMs === null ? target : await current(deps, target);
   const restarting = deps.pm2.restart(t.name, t.stopTimeoutMs + RPC_SLACK_MS).then(
     () => undefined,
     (err: unknown) => errText(err),

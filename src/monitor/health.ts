@@ -103,6 +103,10 @@ function onProcess(s: ServiceHealth, o: ProcessObs): ServiceHealth {
   const givenUp = s.state === 'given-up';
   if (o.status === 'online') {
     if (o.pid === s.pid && s.state !== 'unknown' && s.state !== 'stopped') return s;
+    // The process our own heal spawned, first seen in pm2's list after the heal
+    // finished: it is the one we have been probing since, so nothing resets.
+    const ours = s.graceFrom !== null && o.startedAt !== null && o.startedAt <= s.graceFrom;
+    if (ours && s.state !== 'unknown' && s.state !== 'stopped') return { ...s, pid: o.pid };
     // A process spawned after a give-up was started by someone on purpose: try again.
     const cleared = givenUp && o.startedAt !== null && s.givenUpAt !== null && o.startedAt > s.givenUpAt;
     if (givenUp && !cleared && o.pid !== 0) return { ...s, pid: o.pid };

@@ -92,3 +92,28 @@ describe('service state machine, step by step with a fake clock', () => {
     expect(b.step('api', { kind: 'memory', bytes: 300, limit: 200 })).toEqual([expect.objectContaining({ type: 'heal', cause: 'memory', force: false })]);
   });
 });
+
+describe('state machine: the process our heal spawned', () => {
+  it('seen in pm2 list only after it already answered: pid updated, no reset to starting', () => {
+    const b = new Brain().allHealthy();
+    for (let i = 0; i < 3; i++) b.advance(1000).fail('api');
+    const spawnedAt = b.t + 300;
+    b.step('api', { kind: 'heal-started' });
+    b.advance(600).step('api', { kind: 'heal-finished' });
+    b.advance(200).ok('api');
+    b.advance(100).online('api', 4242, spawnedAt);
+    expect(b.get('api')).toMatchObject({ state: 'healthy', pid: 4242 });
+  });
+
+  it('seen only once it is already failing again: it keeps failing toward the threshold, no fresh grace', () => {
+    const b = new Brain().allHealthy();
+    for (let i = 0; i < 3; i++) b.advance(1000).fail('api');
+    const spawnedAt = b.t + 300;
+    b.step('api', { kind: 'heal-started' });
+    b.advance(600).step('api', { kind: 'heal-finished' });
+    b.advance(200).ok('api');
+    b.advance(1000).fail('api');
+    b.advance(100).online('api', 4243, spawnedAt);
+    expect(b.get('api')).toMatchObject({ state: 'failing', pid: 4243, failures: 1 });
+  });
+});
