@@ -33,7 +33,7 @@ export interface MonitorDeps {
   readonly treeRss: (pid: number) => number | null;
   readonly isAlive: (pid: number) => boolean;
   readonly log: (line: string) => void;
-  /** How often pm2's list is re-read besides bus events; default 5 s. */
+  /** How often pm2's list is re-read besides bus events (which trigger a read at once); default 15 s. */
   readonly reconcileMs?: number;
 }
 
@@ -158,7 +158,7 @@ export class Monitor {
   }
 
   private reconcileJob(): Job {
-    return { name: '<pm2 list>', delayMs: () => this.d.reconcileMs ?? 5000, tick: () => this.reconcile() };
+    return { name: '<pm2 list>', delayMs: () => this.d.reconcileMs ?? 15_000, tick: () => this.reconcile() };
   }
 
   private publishJob(): Job {

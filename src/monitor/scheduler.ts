@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from './clock.js';
 
 // One loop per service: run its tick, wait out the rest of its interval, again.
@@ -20,7 +21,10 @@ export class Scheduler {
   constructor(
     private readonly clock: Clock,
     private readonly onError: (job: string, err: unknown) => void,
-  ) {}
+  ) {
+    // Every running probe listens on this one signal: 200 targets is 200 listeners, not a leak.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   /** Starts `jobs`, spread over their first interval so ticks do not bunch up. */
   start(jobs: readonly Job[]): void {
