@@ -84,16 +84,6 @@ export async function stopLooping(deps: HealerDeps, t: HealTarget): Promise<stri
   );
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, owned by someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

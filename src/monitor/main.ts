@@ -3,11 +3,11 @@ import { probeFor, type ServiceProbe } from '../probes/index.js';
 import { STACK_ENV_KEY } from '../stack/compile.js';
 import type { Stack } from '../stack/types.js';
 import { realClock } from './clock.js';
-import { pidAlive } from './healer.js';
 import { Monitor } from './monitor.js';
 import { DEFAULT_POLICY, type HealPolicy } from './policy.js';
 import { pm2IoSink } from './pm2io.js';
 import { treeRss } from './tree-memory.js';
+import { pidAlive } from '../util/proctree.js';
 
 // The `monitor` pm2 app. It reads the resolved stack from its environment (the
 // compiler put it there), talks to the pm2 daemon that runs it, and runs until

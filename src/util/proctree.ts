@@ -81,3 +81,14 @@ export function cmdline(pid: number, procRoot = '/proc'): string | null {
     return null;
   }
 }
+
+/** Whether a process exists (kill -0); EPERM means it exists under another user. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, owned by someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

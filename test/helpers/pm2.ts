@@ -5,6 +5,7 @@ import { Pm2Client } from '../../src/pm2/client.js';
 import { waitFor } from '../../src/util/timeout.js';
 import type { ProcessInfo } from '../../src/pm2/types.js';
 import type { Cleanup } from './cleanup.js';
+import { pidAlive } from '../../src/util/proctree.js';
 
 export interface TestDaemon {
   readonly home: string;
@@ -14,14 +15,6 @@ export interface TestDaemon {
   proc(name: string): Promise<ProcessInfo>;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A real pm2 daemon in its own temp PM2_HOME; the user's pm2 is never touched.
@@ -42,7 +35,7 @@ export async function startPm2(cleanup: Cleanup): Promise<TestDaemon> {
     await client.killDaemon(90_000).catch(() => undefined);
     await client.disconnect();
     for (const pid of [...pids, daemonPid]) {
-      if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+      if (pid > 0 && pidAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   });
   const until = (what: string, pred: (l: ProcessInfo[]) => boolean, timeoutMs = 30_000) =>

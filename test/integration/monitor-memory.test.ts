@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { health, pids, startBenchStack, type BenchStack } from '../../scripts/bench-monitor-harness.js';
 import { Cleanup } from '../helpers/cleanup.js';
 import { waitFor } from '../../src/util/timeout.js';
+import { pidAlive } from '../../src/util/proctree.js';
 
 // pm2 measures only an app's main process, every 30 s. The api's child grows
 // past the api's limit: the monitor sums the whole tree and restarts it.
@@ -28,7 +29,7 @@ describe('monitor: memory over the whole process tree', () => {
     await waitFor('api restarted', async () => ((await pids(b.d)).api?.[0] !== before.api![0] ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
     console.log(`memory over limit -> restart: ${Date.now() - t0} ms (includes the child filling its memory)`);
     // pm2's treekill took the child with it.
-    await waitFor('child gone', () => (alive(child) ? undefined : true), { timeoutMs: 20_000 });
+    await waitFor('child gone', () => (pidAlive(child) ? undefined : true), { timeoutMs: 20_000 });
     const after = await pids(b.d);
     for (const n of ['mongod', 'web', 'bot']) expect(after[n]).toEqual(before[n]);
     const report = await waitFor('api healthy', async () => {
@@ -39,11 +40,3 @@ describe('monitor: memory over the whole process tree', () => {
   });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 
-// In-process runs of `botstack ...` for the ops commands' tests (logs, doctor,
-// soak, startup): their own io, exact text and exit code back.
+// In-process runs of `botstack ...` for the CLI's tests: their own io, exact
+// text and exit code back.
 
 export interface Run {
   readonly code: number;
@@ -38,8 +38,8 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
 }
 
 /** A temp dir holding stack.config.mjs that exports `input`; returns the file's path. */
-export function writeStackFile(input: unknown, dir = mkdtempSync(join(tmpdir(), 'botstack-ops-'))): string {
-  const file = join(dir, 'stack.config.mjs');
+export function writeStackFile(input: unknown, dir = mkdtempSync(join(tmpdir(), 'botstack-ops-')), name = 'stack.config.mjs'): string {
+  const file = join(dir, name);
   writeFileSync(file, `export default ${JSON.stringify(input, null, 2)};\n`);
   return file;
 }
