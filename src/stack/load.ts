@@ -86,7 +86,8 @@ export async function importFile(abs: string): Promise<Record<string, unknown>> 
  * A .ts stack file, bundled by esbuild into one module written beside it, so
  * its package imports resolve exactly as they would from the original. ~80 ms,
  * against ~200-300 ms for tsx's loader hooks; `botstack status` runs this on
- * every call. null when the folder is not writable: tsx then does it.
+ * every call. null when the folder is not writable or a package does not
+ * resolve from it: tsx then does it.
  */
 async function importBundled(abs: string): Promise<Record<string, unknown> | null> {
   const esbuild = await import('esbuild');
@@ -99,6 +100,11 @@ async function importBundled(abs: string): Promise<Record<string, unknown> | nul
   }
   try {
     return (await import(pathToFileURL(tmp).href)) as Record<string, unknown>;
+  } catch (err) {
+    // A package imported by a module the bundle inlined (say botstack's own source,
+    // imported by absolute path) resolves from that module's folder, not this one.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw err;
   } finally {
     rmSync(tmp, { force: true });
   }
