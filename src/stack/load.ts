@@ -91,7 +91,7 @@ export async function importFile(abs: string): Promise<Record<string, unknown>> 
  */
 async function importBundled(abs: string): Promise<Record<string, unknown> | null> {
   const esbuild = await import('esbuild');
-  const out = await esbuild.build({ entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', packages: 'external', target: 'node20', logLevel: 'silent' });
+  const out = await esbuild.build({ entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent', plugins: [packagesFromImporter] });
   const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now()}.botstack.mjs`);
   try {
     writeFileSync(tmp, out.outputFiles[0]?.text ?? '', { flag: 'wx', mode: 0o600 });
@@ -109,6 +109,22 @@ async function importBundled(abs: string): Promise<Record<string, unknown> | nul
     rmSync(tmp, { force: true });
   }
 }
+
+/**
+ * Packages stay external, each pinned to the file Node would load for the
+ * module that imports it (so botstack's own source, inlined by absolute path,
+ * still gets botstack's zod: the very instance the CLI uses).
+ */
+const packagesFromImporter: import('esbuild').Plugin = {
+  name: 'packages-from-importer',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'inner' || args.path.startsWith('node:')) return undefined;
+      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
+      return { path: r.errors.length === 0 && r.path ? r.path : args.path, external: true };
+    });
+  },
+};
 
 async function importWithTsx(abs: string): Promise<Record<string, unknown>> {
   const { tsImport } = await import('tsx/esm/api');
