@@ -2,7 +2,7 @@
 // stack's own readiness chain, on the 5-app fixture stack (mongod stand-in, two
 // real uvicorn apps, the bot, the monitor) in a temp PM2_HOME.
 //   npm run build && npx tsx scripts/bench-cli.ts [runs]
-// Method and figures: scripts/bench-cli.md.
+// Method and figures: BENCHMARKS.md, "The CLI".
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     console.log(`start overhead per run:    ${stats(overheads)}`);
     await waitFor('monitor offers health', async () => ((await client.get('monitor'))?.actions.includes('health') ? true : undefined), { timeoutMs: 20_000 });
     await sleep(1500); // let the monitor take its first round of probes
-    for (const [label, args] of [['status (.mjs, monitor up)', ['status', '--config', config]], ['status --json', ['status', '--json', '--config', config]], ['status (.ts via tsx)', ['status', '--config', tsConfig]]] as const) {
+    for (const [label, args] of [['status (.mjs, monitor up)', ['status', '--config', config]], ['status --json', ['status', '--json', '--config', config]], ['status (.mts stack file)', ['status', '--config', tsConfig]]] as const) {
       const runs: number[] = [];
       for (let i = 0; i < 10; i++) {
         const r = await timed([...args], env);
