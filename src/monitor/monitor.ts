@@ -109,7 +109,7 @@ export class Monitor {
     const spec = this.specs.get(name);
     if (!probe || !spec?.timing) return { service: name, ok: false, error: `no probe for "${name}"; services with probes: ${[...this.d.probes.keys()].join(', ')}` };
     const run = await runProbe(probe, spec.timing.timeoutMs, this.d.clock, new AbortController().signal);
-    this.apply({ name, obs: { kind: 'probe', at: this.d.clock.now(), ok: run.result.ok, latencyMs: run.result.latencyMs, timedOut: run.timedOut, ...(run.result.ok ? {} : { reason: run.result.reason }) } });
+    this.observeProbe(name, run);
     return { service: name, ...run.result, timedOut: run.timedOut, state: this.states.get(name)?.state };
   }
 
@@ -135,8 +135,12 @@ export class Monitor {
     if (!probe) return;
     const run = await runProbe(probe, timing.timeoutMs, this.d.clock, signal);
     if (signal.aborted) return;
+    this.observeProbe(spec.name, run);
+  }
+
+  private observeProbe(name: string, run: Awaited<ReturnType<typeof runProbe>>): void {
     const r = run.result;
-    this.apply({ name: spec.name, obs: { kind: 'probe', at: this.d.clock.now(), ok: r.ok, latencyMs: r.latencyMs, timedOut: run.timedOut, ...(r.ok ? {} : { reason: r.reason }) } });
+    this.apply({ name, obs: { kind: 'probe', at: this.d.clock.now(), ok: r.ok, latencyMs: r.latencyMs, timedOut: run.timedOut, ...(r.ok ? {} : { reason: r.reason }) } });
   }
 
   /**
