@@ -62,13 +62,6 @@ export function toPm2Size(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024))}K`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)}G`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)}M`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(0)}K`;
-  return `${bytes}B`;
-}
-
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
