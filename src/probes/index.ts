@@ -1,6 +1,6 @@
 import type { Health, Service } from '../stack/types.js';
 import { heartbeatProbe } from './heartbeat.js';
-import { httpProbe } from './http.js';
+import { httpProbe, keepAliveHttpProbe } from './http.js';
 import { MongoProbe } from './mongo.js';
 import { tcpProbe } from './tcp.js';
 import type { Probe } from './types.js';
@@ -10,7 +10,7 @@ import type { Probe } from './types.js';
 
 export interface ServiceProbe {
   readonly probe: Probe;
-  /** Releases what the probe keeps open (the mongo driver's connection); idempotent. */
+  /** Releases what the probe keeps open (the mongo driver's connection, a kept HTTP socket); idempotent. */
   close(): Promise<void>;
 }
 
@@ -21,19 +21,29 @@ const stateless = (probe: Probe): ServiceProbe => ({ probe, close: async () => u
 const noPort = (service: Service): ServiceProbe =>
   stateless(async () => ({ ok: false, latencyMs: 0, reason: `service ${service.name} has ${service.health.type} health but no port; set ${service.name}.port` }));
 
+export interface ProbeForOptions {
+  /**
+   * Keep one idle HTTP socket per healthy target between probes (the
+   * monitor, which probes every second). Off for one-shot callers (the CLI).
+   */
+  readonly keepAlive?: boolean;
+}
+
 /** A probe for `service`, or null when its health is `none`. */
-export function probeFor(service: Service): ServiceProbe | null {
+export function probeFor(service: Service, opts: ProbeForOptions = {}): ServiceProbe | null {
   const h = service.health;
   if (h.type === 'none') return null;
   if (h.type === 'heartbeat') return stateless(heartbeatProbe({ file: h.file, maxAgeMs: h.maxAgeMs, timeoutMs: h.timeoutMs }));
   if (service.port === null) return noPort(service);
-  return networkProbe(service.host, service.port, h);
+  return networkProbe(service.host, service.port, h, opts.keepAlive === true);
 }
 
-function networkProbe(host: string, port: number, h: Exclude<Health, { type: 'none' | 'heartbeat' }>): ServiceProbe {
+function networkProbe(host: string, port: number, h: Exclude<Health, { type: 'none' | 'heartbeat' }>, keepAlive: boolean): ServiceProbe {
   switch (h.type) {
-    case 'http':
-      return stateless(httpProbe({ host, port, path: h.path, expectStatus: h.expectStatus, expectBody: h.expectBody, expectJson: h.expectJson, timeoutMs: h.timeoutMs }));
+    case 'http': {
+      const o = { host, port, path: h.path, expectStatus: h.expectStatus, expectBody: h.expectBody, expectJson: h.expectJson, timeoutMs: h.timeoutMs };
+      return keepAlive ? keepAliveHttpProbe(o) : stateless(httpProbe(o));
+    }
     case 'tcp':
       return stateless(tcpProbe({ host, port, timeoutMs: h.timeoutMs }));
     case 'mongo': {
@@ -44,7 +54,7 @@ function networkProbe(host: string, port: number, h: Exclude<Health, { type: 'no
 }
 
 export type { Probe, ProbeResult } from './types.js';
-export { httpProbe, type HttpProbeOptions, DEFAULT_MAX_BODY_BYTES } from './http.js';
+export { httpProbe, keepAliveHttpProbe, type HttpProbeOptions, type KeepAliveHttpProbe, DEFAULT_MAX_BODY_BYTES } from './http.js';
 export { tcpProbe, type TcpProbeOptions } from './tcp.js';
 export { heartbeatProbe, type HeartbeatProbeOptions } from './heartbeat.js';
 export { MongoProbe, mongoProbe, type MongoProbeOptions } from './mongo.js';
