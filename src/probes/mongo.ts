@@ -21,6 +21,9 @@ export interface MongoProbeOptions {
   readonly heartbeatFrequencyMs?: number;
 }
 
+/** How often the driver's pool wakes up for its own upkeep (its default: 100 ms). */
+export const POOL_CHECK_MS = 60_000;
+
 function clientOptions(o: MongoProbeOptions): MongoClientOptions {
   return {
     directConnection: true,
@@ -82,7 +85,15 @@ export class MongoProbe {
 
   private async newClient(): Promise<MongoClient> {
     const { MongoClient } = await import('mongodb');
-    return new MongoClient(`mongodb://${this.where}/`, clientOptions(this.o));
+    const client = new MongoClient(`mongodb://${this.where}/`, clientOptions(this.o));
+    // The driver's pool wakes the process every 100 ms, for good, to top up
+    // minPoolSize (0 here) and prune connections (we retire the whole client
+    // on a failure instead). On a small VM those 10 wake-ups a second cost
+    // more CPU than everything else the monitor does. The interval is an
+    // internal option the constructor refuses, so it is set on the parsed
+    // options before the first connect; a test pins it (mongo.test.ts).
+    (client.options as { minPoolSizeCheckFrequencyMS?: number }).minPoolSizeCheckFrequencyMS = POOL_CHECK_MS;
+    return client;
   }
 
   /** Takes the client as a promise so the abort also covers the driver's first import. */

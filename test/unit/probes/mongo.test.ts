@@ -1,7 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { MongoProbe } from '../../../src/probes/mongo.js';
+import { createHook } from 'node:async_hooks';
+import { MongoClient } from 'mongodb';
+import { MongoProbe, POOL_CHECK_MS } from '../../../src/probes/mongo.js';
+import { waitFor } from '../../../src/util/timeout.js';
 import type { ProbeResult } from '../../../src/probes/types.js';
 import { freePort } from '../../helpers/ports.js';
 import { REPO } from '../../helpers/project.js';
@@ -107,6 +110,34 @@ describe('mongo probe', () => {
       const src = readFileSync(join(dir, f), 'utf8');
       const staticImports = src.match(/^import (?!type ).*from 'mongodb';$/gm) ?? [];
       expect(staticImports, f).toEqual([]);
+    }
+  });
+
+  it(`arms the driver's pool upkeep every ${POOL_CHECK_MS / 1000} s, not every 100 ms (control: the driver's default)`, async () => {
+    const port = await freePort();
+    await startStandin(port);
+    // Every timer the driver arms for its pool upkeep is one of these two lengths.
+    const armed: number[] = [];
+    const hook = createHook({
+      init(_id, type, _trigger, resource) {
+        const ms = (resource as { _idleTimeout?: number })._idleTimeout;
+        if (type === 'Timeout' && (ms === 100 || ms === POOL_CHECK_MS)) armed.push(ms);
+      },
+    }).enable();
+    try {
+      const m = probeOn(port);
+      expect((await timed(m)).result.ok).toBe(true);
+      await waitFor('the pool arms its upkeep timer', () => (armed.length > 0 ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+      expect(armed).toEqual([POOL_CHECK_MS]);
+      await m.close();
+      armed.length = 0;
+      const control = new MongoClient(`mongodb://127.0.0.1:${port}/`, { directConnection: true, maxPoolSize: 1, serverMonitoringMode: 'poll' });
+      onTestFinished(() => control.close());
+      await control.db('admin').command({ ping: 1 });
+      await waitFor('the control pool re-arms its upkeep 3 times', () => (armed.length >= 3 ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+      expect(new Set(armed)).toEqual(new Set([100]));
+    } finally {
+      hook.disable();
     }
   });
 });
