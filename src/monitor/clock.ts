@@ -6,6 +6,12 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or early (never rejects) when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fn` after `ms`; the returned function cancels it. The cheap form
+   * for the every-second paths (scheduler waits, probe timeouts): no
+   * AbortController, listener or promise per wait.
+   */
+  after(ms: number, fn: () => void): () => void;
 }
 
 export const realClock: Clock = {
@@ -22,4 +28,9 @@ export const realClock: Clock = {
       timer.unref();
       signal?.addEventListener('abort', done, { once: true });
     }),
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, Math.max(0, ms));
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
 };

@@ -4,6 +4,9 @@ import type { Clock } from './clock.js';
 // One probe run under the service's timeout. The probe contract says it
 // resolves by the time its signal aborts; a probe that breaks the contract is
 // still cut off shortly after, so a bad probe can never stall its loop.
+// This runs every second per service, so it costs one AbortController and one
+// timer at a time; nothing is aborted (an abort builds an exception with a
+// stack trace) unless the probe actually runs out of time.
 
 export interface ProbeRun {
   readonly result: ProbeResult;
@@ -16,22 +19,33 @@ const CONTRACT_SLACK_MS = 250;
 /** Timers of the same length race; a result this close to the timeout is a timeout. */
 const EDGE_MS = 25;
 
-export async function runProbe(probe: Probe, timeoutMs: number, clock: Clock, stop: AbortSignal): Promise<ProbeRun> {
-  const ctl = new AbortController();
-  const done = new AbortController();
+export function runProbe(probe: Probe, timeoutMs: number, clock: Clock, stop: AbortSignal): Promise<ProbeRun> {
   const started = clock.now();
+  const ctl = new AbortController();
   const onStop = () => ctl.abort(stop.reason);
-  stop.addEventListener('abort', onStop, { once: true });
-  void clock.sleep(timeoutMs, done.signal).then(() => done.signal.aborted || ctl.abort());
-  const cutoff = clock.sleep(timeoutMs + CONTRACT_SLACK_MS, done.signal).then(
-    (): ProbeResult => ({ ok: false, latencyMs: clock.now() - started, reason: `probe gave no result ${CONTRACT_SLACK_MS} ms after its ${timeoutMs} ms timeout` }),
-  );
-  try {
-    const result = await Promise.race([probe(ctl.signal).catch((err: unknown): ProbeResult => ({ ok: false, latencyMs: clock.now() - started, reason: `probe threw: ${String(err)}` })), cutoff]);
-    const elapsed = clock.now() - started;
-    return { result, timedOut: !result.ok && (ctl.signal.aborted || elapsed >= timeoutMs - EDGE_MS) };
-  } finally {
-    done.abort();
-    stop.removeEventListener('abort', onStop);
-  }
+  if (stop.aborted) ctl.abort(stop.reason);
+  else stop.addEventListener('abort', onStop, { once: true });
+  return new Promise<ProbeRun>((resolve) => {
+    let settled = false;
+    const settle = (result: ProbeResult) => {
+      if (settled) return;
+      settled = true;
+      cancel();
+      stop.removeEventListener('abort', onStop);
+      const elapsed = clock.now() - started;
+      resolve({ result, timedOut: !result.ok && (ctl.signal.aborted || elapsed >= timeoutMs - EDGE_MS) });
+    };
+    const threw = (err: unknown): ProbeResult => ({ ok: false, latencyMs: clock.now() - started, reason: `probe threw: ${String(err)}` });
+    let cancel = clock.after(timeoutMs, () => {
+      ctl.abort();
+      cancel = clock.after(CONTRACT_SLACK_MS, () =>
+        settle({ ok: false, latencyMs: clock.now() - started, reason: `probe gave no result ${CONTRACT_SLACK_MS} ms after its ${timeoutMs} ms timeout` }),
+      );
+    });
+    try {
+      probe(ctl.signal).then(settle, (err: unknown) => settle(threw(err)));
+    } catch (err) {
+      settle(threw(err));
+    }
+  });
 }

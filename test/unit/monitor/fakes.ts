@@ -24,6 +24,13 @@ export class FakeClock implements Clock {
         resolve();
       }, { once: true });
     });
+  after = (ms: number, fn: () => void) => {
+    const timer = { at: this.t + Math.max(0, ms), resolve: fn };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((x) => x !== timer);
+    };
+  };
   /** Moves time forward, firing timers in order and letting each one's work run. */
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;

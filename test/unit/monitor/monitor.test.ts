@@ -54,7 +54,9 @@ describe('monitor runtime with fake pm2, probes, @pm2/io sink and clock', () => 
     await t.monitor.start();
     await t.clock.advance(3000);
     t.probes.get('api')!.mode = 'hang';
-    await t.clock.advance(3000);
+    // Probes run on the 1 s grid: the one at 4 s is the first to hang, and
+    // times out at 5 s; the third failure (at 7 s) starts the heal.
+    await t.clock.advance(3900);
     expect(t.pm2.calls).toEqual([]);
     await t.clock.advance(300);
     expect(t.pm2.calls).toEqual(['restart api']);
