@@ -1,6 +1,7 @@
-import { Pm2Client, pm2Home } from '../pm2/client.js';
+import { pm2Home } from '../pm2/client.js';
+import { DaemonLink } from '../pm2/daemon-link.js';
 import { probeFor, type ServiceProbe } from '../probes/index.js';
-import { STACK_ENV_KEY } from '../stack/compile.js';
+import { STACK_ENV_KEY } from '../stack/env-key.js';
 import type { Stack } from '../stack/types.js';
 import { realClock } from './clock.js';
 import { Monitor } from './monitor.js';
@@ -54,12 +55,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.on('unhandledRejection', dieOn('unhandled rejection'));
   const stack = readStack(env);
   const sink = pm2IoSink();
-  const pm2 = await Pm2Client.connect({ home: pm2Home(env), spawnDaemon: false, timeoutMs: 10_000 });
+  // The bus is drained on the probes' 1 s grid: events arrive at most 1 s late, and cost no wake-up of their own.
+  const pm2 = await DaemonLink.connect({ home: pm2Home(env), timeoutMs: 10_000, busDrainMs: 1000 });
   const owned: ServiceProbe[] = [];
   const probes = new Map<string, ServiceProbe['probe']>();
   for (const s of stack.services) {
     if (s.kind === 'monitor') continue;
-    const p = probeFor(s);
+    const p = probeFor(s, { keepAlive: true });
     if (p) {
       owned.push(p);
       probes.set(s.name, p.probe);

@@ -24,7 +24,11 @@ let initialised: Pm2Io | undefined;
 
 export function pm2IoSink(): IoSink {
   if (!initialised) {
-    const io = createRequire(import.meta.url)('@pm2/io') as Pm2Io;
+    // Under pm2, its process container has already loaded and initialised its
+    // bundled copy and put it on the global symbol @pm2/io itself checks; our
+    // require would load a second copy (~2 MiB) only to hand back that one.
+    const loaded = (globalThis as Record<symbol, unknown>)[Symbol.for('@pm2/io')] as Pm2Io | undefined;
+    const io = loaded ?? (createRequire(import.meta.url)('@pm2/io') as Pm2Io);
     io.init({
       tracing: false,
       profiling: false,

@@ -1,3 +1,4 @@
+import { STACK_ENV_KEY } from './env-key.js';
 import { toPm2Size } from './units.js';
 import type { Service, Stack } from './types.js';
 
@@ -34,8 +35,7 @@ export interface Pm2App {
 export const LOG_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss.SSSZ';
 const PYTHON_KINDS = new Set(['uvicorn', 'python']);
 
-/** The resolved stack as the monitor receives it, through its environment. */
-export const STACK_ENV_KEY = 'BOTSTACK_STACK';
+export { STACK_ENV_KEY };
 
 export function compileService(stack: Stack, s: Service): Pm2App {
   const env: Record<string, string> = {
