@@ -3,7 +3,8 @@ import type { ProcessEvent, ProcessInfo } from '../pm2/types.js';
 import type { Probe } from '../probes/types.js';
 import type { Stack } from '../stack/types.js';
 import type { Clock } from './clock.js';
-import { heal, stopLooping, type HealerPm2 } from './healer.js';
+import { carryOut, type ActionContext } from './actions.js';
+import type { HealerPm2 } from './healer.js';
 import { initialHealth, observe, type Observation, type Pm2Liveness, type ServiceHealth } from './health.js';
 import { RestartHistory } from './history.js';
 import type { HealPolicy } from './policy.js';
@@ -11,7 +12,7 @@ import { buildReport } from './report-build.js';
 import type { HealthReport } from './report.js';
 import { runProbe } from './run-probe.js';
 import { Scheduler, type Job } from './scheduler.js';
-import { settle, type Action, type ServiceSpec } from './settle.js';
+import { settle, type ServiceSpec } from './settle.js';
 import type { IoSink } from './sink.js';
 import { Surface } from './surface.js';
 
@@ -56,6 +57,9 @@ export class Monitor {
   private readonly limits: ReadonlyMap<string, number | null>;
   private readonly measuredAt = new Map<string, number>();
   private dirty = true;
+  /** Observations recorded on the steady-state fast path since the last settle. */
+  private unsettled = false;
+  private readonly actions: ActionContext;
 
   constructor(private readonly d: MonitorDeps) {
     const watched = d.stack.services.filter((s) => s.kind !== 'monitor');
@@ -64,6 +68,18 @@ export class Monitor {
     this.limits = new Map(watched.map((s) => [s.name, s.memoryBytes]));
     this.scheduler = new Scheduler(d.clock, (job, err) => d.log(`monitor: ${job} tick failed: ${String(err)}`));
     this.surface = new Surface(d.sink, [...this.specs.keys()]);
+    this.actions = {
+      ...d,
+      history: this.history,
+      known: (name) => ({ pmId: this.procs.get(name)?.pmId ?? -1, pid: this.states.get(name)?.pid ?? 0 }),
+      observe: (name, obs) => this.apply({ name, obs }),
+      healed: (name) => {
+        this.healedAt.set(name, d.clock.now());
+        this.scheduler.kick('<pm2 list>');
+        this.scheduler.kick(name);
+      },
+      track: (work) => this.track(work),
+    };
   }
 
   /** Rebuilds the view from pm2 (restarting no one), then starts probing. */
@@ -170,6 +186,8 @@ export class Monitor {
   }
 
   private publish(): void {
+    // Time-based decisions (heal windows, backoff) still run once a second in steady state.
+    if (this.unsettled) this.apply(null);
     if (!this.dirty) return;
     this.dirty = false;
     this.surface.publish(this.report());
@@ -205,14 +223,24 @@ export class Monitor {
     if (input) {
       const s = this.states.get(input.name);
       if (!s) return;
-      this.states = new Map(this.states).set(input.name, observe(s, input.obs, this.specs.get(input.name)?.timing ?? null));
+      const next = observe(s, input.obs, this.specs.get(input.name)?.timing ?? null);
+      // Steady state: healthy and still healthy changes no one's attribution and
+      // asks for no action, so the whole-stack settle (O(services) each time,
+      // O(n²) a second at 200 targets) waits for the next publish, at most 1 s.
+      if (s.state === 'healthy' && next.state === 'healthy' && !next.overMemory) {
+        this.states.set(input.name, next);
+        this.dirty = this.unsettled = true;
+        return;
+      }
+      this.states = new Map(this.states).set(input.name, next);
     }
+    this.unsettled = false;
     const now = this.d.clock.now();
     const r = settle({ states: this.states, specs: this.specs, now, policy: this.d.policy, paused: this.paused, crashes: (n, since) => this.history.crashesSince(n, since) });
     this.states = r.states;
     this.logChanges(before);
     this.dirty = true;
-    for (const a of r.actions) this.execute(a);
+    for (const a of r.actions) carryOut(a, this.actions);
   }
 
   private logChanges(before: ReadonlyMap<string, ServiceHealth>): void {
@@ -220,35 +248,6 @@ export class Monitor {
       const was = before.get(name);
       if (was && was.state !== s.state) this.d.log(`monitor: ${name} ${was.state} -> ${s.state}${s.blockedBy ? ` (blocked by ${s.blockedBy})` : s.lastError && s.state !== 'healthy' ? ` (${s.lastError})` : ''}`);
     }
-  }
-
-  private execute(a: Action): void {
-    const svc = this.d.stack.services.find((s) => s.name === a.name);
-    const proc = this.procs.get(a.name);
-    const target = { name: a.name, pmId: proc?.pmId ?? -1, pid: this.states.get(a.name)?.pid ?? 0, stopTimeoutMs: svc?.stopTimeoutMs ?? 10_000 };
-    const now = this.d.clock.now();
-    const deps = { pm2: this.d.pm2, clock: this.d.clock, isAlive: this.d.isAlive };
-    if (a.type === 'give-up') {
-      this.d.log(`monitor: giving up on ${a.name}: ${a.reason}`);
-      this.apply({ name: a.name, obs: { kind: 'gave-up', at: now, reason: a.reason, stopped: a.stop } });
-      if (!a.stop) return;
-      this.history.expect(a.name, 'stop', now + target.stopTimeoutMs + 30_000);
-      this.track(stopLooping(deps, target).then((err) => err && this.d.log(`monitor: could not stop ${a.name}: ${err}`)));
-      return;
-    }
-    const forceAfter = a.force && svc ? this.d.policy.forceAfterMs(svc.kind) : null;
-    this.d.log(`monitor: healing ${a.name}: ${a.reason}${forceAfter !== null ? `; SIGKILL after ${forceAfter} ms if it will not stop` : ''}`);
-    this.history.expect(a.name, a.cause === 'memory' ? 'memory' : 'heal', now + target.stopTimeoutMs + 30_000);
-    this.apply({ name: a.name, obs: { kind: 'heal-started', at: now } });
-    this.track(
-      heal(deps, target, forceAfter).then((out) => {
-        if (out.forced) this.d.log(`monitor: ${a.name} ignored SIGINT; forced with SIGKILL through pm2`);
-        this.healedAt.set(a.name, this.d.clock.now());
-        this.apply({ name: a.name, obs: { kind: 'heal-finished', at: this.d.clock.now(), ...(out.error !== undefined ? { error: out.error } : {}) } });
-        this.scheduler.kick('<pm2 list>');
-        this.scheduler.kick(a.name);
-      }),
-    );
   }
 
   private track(p: Promise<unknown>): void {
