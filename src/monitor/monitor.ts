@@ -1,4 +1,4 @@
-import type { Bus } from '../pm2/client.js';
+import type { Bus } from '../pm2/bus-dispatch.js';
 import type { ProcessEvent, ProcessInfo } from '../pm2/types.js';
 import type { Probe } from '../probes/types.js';
 import type { Stack } from '../stack/types.js';

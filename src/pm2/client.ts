@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Pm2App } from '../stack/compile.js';
 import { withTimeout } from '../util/timeout.js';
-import { toProcessEvent, toProcessInfo, type ProcessEvent, type ProcessInfo } from './types.js';
+import { BusDispatch, type Bus, type Packet } from './bus-dispatch.js';
+import { toProcessInfo, type ProcessInfo } from './types.js';
 
 // One typed, promise-based client over pm2's programmatic API. Every RPC has a
 // timeout (pm2's have none), and the daemon is always the one PM2_HOME names.
@@ -27,11 +28,7 @@ export interface Pm2ClientOptions {
   readonly spawnDaemon?: boolean;
 }
 
-export interface Bus {
-  onProcessEvent(fn: (e: ProcessEvent) => void): () => void;
-  onRaw(event: string, fn: (packet: Record<string, any>) => void): () => void;
-  close(): void;
-}
+export type { Bus } from './bus-dispatch.js';
 
 type Cb<T> = (err: unknown, v: T) => void;
 interface Pm2Api {
@@ -187,35 +184,18 @@ export class Pm2Client {
     return this.call('kill', (cb) => this.api.killDaemon(cb), timeoutMs);
   }
 
-  private busPromise: Promise<any> | undefined;
-  private readonly busHandlers = new Map<string, Set<(packet: Record<string, any>) => void>>();
+  private dispatch: Promise<BusDispatch> | undefined;
 
   /**
-   * One pm2 bus for the client's life, with our own dispatch: pm2's sub-emitter
-   * `off(event)` drops every listener of that event, and pm2's trigger() opens a
-   * new bus per call and never closes it.
+   * One pm2 bus for the client's life, with our own dispatch (bus-dispatch.ts):
+   * pm2's trigger() opens a new bus per call and never closes it.
    */
   async bus(): Promise<Bus> {
-    this.busPromise ??= this.call<any>('launchBus', (cb) => this.api.launchBus(cb));
-    const raw = await this.busPromise;
-    const mine: [string, (p: Record<string, any>) => void][] = [];
-    const on = (event: string, fn: (p: Record<string, any>) => void): (() => void) => {
-      let set = this.busHandlers.get(event);
-      if (!set) {
-        set = new Set();
-        this.busHandlers.set(event, set);
-        const handlers = set;
-        raw.on(event, (packet: Record<string, any>) => handlers.forEach((h) => h(packet)));
-      }
-      set.add(fn);
-      mine.push([event, fn]);
-      return () => set.delete(fn);
-    };
-    return {
-      onProcessEvent: (fn) => on('process:event', (packet) => fn(toProcessEvent(packet, Date.now()))),
-      onRaw: on,
-      close: () => mine.forEach(([event, fn]) => this.busHandlers.get(event)?.delete(fn)),
-    };
+    this.dispatch ??= this.call<any>('launchBus', (cb) => this.api.launchBus(cb)).then((raw) => {
+      const d: BusDispatch = new BusDispatch((event) => raw.on(event, (packet: Packet) => d.emit(event, packet)));
+      return d;
+    });
+    return (await this.dispatch).open();
   }
 
   /** Runs an @pm2/io action on an app and returns its reply. */

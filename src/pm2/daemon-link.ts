@@ -2,8 +2,9 @@ import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { onGrid } from '../util/grid.js';
 import { encodeFrame, FrameReader, type Frame } from './amp.js';
-import { Pm2Error, type Bus } from './client.js';
-import { toProcessEvent, toProcessInfo, type ProcessInfo } from './types.js';
+import { BusDispatch, type Bus, type Packet } from './bus-dispatch.js';
+import { Pm2Error } from './client.js';
+import { toProcessInfo, type ProcessInfo } from './types.js';
 
 // The monitor's own line to the pm2 daemon that runs it: the five RPCs it uses
 // (list, restart, stop, signal, notify) and the event bus, spoken directly over
@@ -34,7 +35,7 @@ export class DaemonLink {
   private readonly pending = new Map<string, Pending>();
   private ids = 0;
   private pub: Promise<Socket> | null = null;
-  private readonly handlers = new Map<string, Set<(packet: Record<string, any>) => void>>();
+  private readonly dispatch = new BusDispatch();
   private closed = false;
   /** Bus messages received, those parsed for a subscriber (the rest were skipped at their topic), and socket reads. */
   readonly busStats = { received: 0, parsed: 0, reads: 0 };
@@ -71,26 +72,14 @@ export class DaemonLink {
     return this.call('sendSignalToProcessId', { process_id: pmId, signal });
   }
 
-  /** The bus, with the same dispatch rules as Pm2Client.bus(). */
+  /** The bus, with the same dispatch as Pm2Client.bus() (bus-dispatch.ts). */
   async bus(): Promise<Bus> {
     this.pub ??= this.open('pub.sock', (f) => this.onBusFrame(f)).then((sock) => {
       if (this.busDrainMs !== undefined) this.drainOnGrid(sock, this.busDrainMs);
       return sock;
     });
     await this.pub;
-    const mine: [string, (p: Record<string, any>) => void][] = [];
-    const on = (event: string, fn: (p: Record<string, any>) => void): (() => void) => {
-      let set = this.handlers.get(event);
-      if (!set) this.handlers.set(event, (set = new Set()));
-      set.add(fn);
-      mine.push([event, fn]);
-      return () => set.delete(fn);
-    };
-    return {
-      onProcessEvent: (fn) => on('process:event', (packet) => fn(toProcessEvent(packet, Date.now()))),
-      onRaw: on,
-      close: () => mine.forEach(([event, fn]) => this.handlers.get(event)?.delete(fn)),
-    };
+    return this.dispatch.open();
   }
 
   async disconnect(): Promise<void> {
@@ -140,10 +129,10 @@ export class DaemonLink {
   private onBusFrame(f: Frame): void {
     this.busStats.received++;
     const topic = f.string(0);
-    const set = topic === null ? undefined : this.handlers.get(topic);
-    if (!set || set.size === 0) return;
+    const set = topic === null ? undefined : this.dispatch.listeners(topic);
+    if (!set) return;
     this.busStats.parsed++;
-    const packet = f.value(1) as Record<string, any>;
+    const packet = f.value(1) as Packet;
     for (const h of set) h(packet);
   }
 

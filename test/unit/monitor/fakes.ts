@@ -1,4 +1,4 @@
-import type { Bus } from '../../../src/pm2/client.js';
+import type { Bus } from '../../../src/pm2/bus-dispatch.js';
 import type { ProcessEvent, ProcessInfo } from '../../../src/pm2/types.js';
 import type { ProbeResult } from '../../../src/probes/types.js';
 import type { Clock } from '../../../src/monitor/clock.js';
