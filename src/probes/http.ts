@@ -10,8 +10,9 @@ import type { Probe, ProbeResult } from './types.js';
 // - httpProbe: no agent. Each probe owns exactly one socket and destroys it
 //   when it has its answer, so nothing of ours outlives the probe.
 // - keepAliveHttpProbe (the monitor's): a healthy target keeps at most one
-//   idle socket between probes, which halves a probe's CPU (no connect, no
-//   close). A hostile target still holds nothing: any failure, a body over
+//   idle socket between probes, which saves about a third of a probe's CPU
+//   (no connect, no close). A hostile target still holds nothing: any
+//   failure, a body over
 //   the cap or a timeout destroys the socket. The socket is dropped after
 //   FRESH_EVERY uses, so the server's accept path is proved once a minute at
 //   a 1 s interval, and when idle for IDLE_MS, under common servers' own
