@@ -12,13 +12,12 @@ import type { Probe, ProbeResult } from './types.js';
 // - keepAliveHttpProbe (the monitor's): a healthy target keeps at most one
 //   idle socket between probes, which saves about a third of a probe's CPU
 //   (no connect, no close). A hostile target still holds nothing: any
-//   failure, a body over
-//   the cap or a timeout destroys the socket. The socket is dropped after
-//   FRESH_EVERY uses, so the server's accept path is proved once a minute at
-//   a 1 s interval, and when idle for IDLE_MS, under common servers' own
-//   keep-alive timeouts (uvicorn 5 s). A request on a reused socket that the
-//   server had closed meanwhile is retried once on a new one, inside the
-//   same deadline.
+//   failure, a body over the cap or a timeout destroys the socket. The kept
+//   socket is dropped after FRESH_EVERY uses, so the server's accept path is
+//   proved once a minute at a 1 s interval, and when idle for IDLE_MS, under
+//   common servers' own keep-alive timeouts (uvicorn 5 s). A request on a
+//   reused socket that the server had closed meanwhile is retried once on a
+//   new one, inside the same deadline.
 // No fetch/undici: their pools keep sockets we cannot account for.
 
 export interface HttpProbeOptions extends BodyExpectations {
