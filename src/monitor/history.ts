@@ -32,7 +32,37 @@ export class RestartHistory {
   /** Services whose last exit has not yet been followed by `online`. */
   private readonly down = new Set<string>();
 
+  /** Bumped on every change, so a store writes only when there is something new. */
+  private changes = 0;
+
   constructor(private readonly keepMs = DAY, private readonly max = 2000) {}
+
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Every record kept, oldest first (what a store saves). */
+  all(): readonly RestartRecord[] {
+    return this.records;
+  }
+
+  /**
+   * Records from before a monitor restart, ahead of any new ones. Anything not
+   * shaped like a record is dropped, and the usual age and count limits apply.
+   */
+  restore(saved: unknown, now: number): number {
+    if (!Array.isArray(saved)) return 0;
+    const causes = new Set<string>(['heal', 'memory', 'manual', 'crash', 'stop']);
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    const ok = saved.filter(
+      (r): r is RestartRecord =>
+        typeof r === 'object' && r !== null && typeof r.name === 'string' && num(r.at) !== null && causes.has(r.cause) && (r.exitCode === null || num(r.exitCode) !== null) && (r.signal === null || typeof r.signal === 'string'),
+    );
+    const kept = ok.map((r) => ({ name: r.name, at: r.at, cause: r.cause, exitCode: r.exitCode, signal: r.signal })).sort((a, b) => a.at - b.at);
+    this.records.unshift(...kept);
+    this.prune(now);
+    return kept.length;
+  }
 
   /** The monitor is about to restart or stop `name` itself: its next exit has this cause. */
   expect(name: string, cause: Expected['cause'], until: number): void {
@@ -57,6 +87,7 @@ export class RestartHistory {
     const rec: RestartRecord = { name: e.name, at: e.at, cause, exitCode: e.exitCode, signal: e.signal };
     this.records.push(rec);
     this.prune(e.at);
+    this.changes++;
     return rec;
   }
 
@@ -65,7 +96,10 @@ export class RestartHistory {
       const r = this.records[i]!;
       if (e.at - r.at > MANUAL_LAG_MS) return;
       if (r.name !== e.name) continue;
-      if (r.cause === 'crash') r.cause = e.event === 'restart' ? 'manual' : 'stop';
+      if (r.cause === 'crash') {
+        r.cause = e.event === 'restart' ? 'manual' : 'stop';
+        this.changes++;
+      }
       return;
     }
   }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { pm2Home } from '../pm2/client.js';
 import { DaemonLink } from '../pm2/daemon-link.js';
 import { probeFor, type ServiceProbe } from '../probes/index.js';
@@ -7,6 +8,7 @@ import { realClock } from './clock.js';
 import { Monitor } from './monitor.js';
 import { DEFAULT_POLICY, type HealPolicy } from './policy.js';
 import { pm2IoSink } from './pm2io.js';
+import { fileHistoryStore } from './history-store.js';
 import { treeRss } from './tree-memory.js';
 import { pidAlive } from '../util/proctree.js';
 
@@ -67,7 +69,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       probes.set(s.name, p.probe);
     }
   }
-  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy: readPolicy(env), treeRss: (pid) => treeRss(pid), isAlive: pidAlive, log });
+  const store = fileHistoryStore(join(pm2.home, 'botstack-restarts.json'), log);
+  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy: readPolicy(env), treeRss: (pid) => treeRss(pid), isAlive: pidAlive, log, store });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

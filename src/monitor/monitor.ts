@@ -7,6 +7,7 @@ import { carryOut, type ActionContext } from './actions.js';
 import type { HealerPm2 } from './healer.js';
 import { initialHealth, observe, type Observation, type Pm2Liveness, type ServiceHealth } from './health.js';
 import { RestartHistory } from './history.js';
+import type { HistoryStore } from './history-store.js';
 import type { HealPolicy } from './policy.js';
 import { buildReport } from './report-build.js';
 import type { HealthReport } from './report.js';
@@ -36,6 +37,8 @@ export interface MonitorDeps {
   readonly log: (line: string) => void;
   /** How often pm2's list is re-read besides bus events (which trigger a read at once); default 15 s. */
   readonly reconcileMs?: number;
+  /** Where restart history survives a restart of the monitor; none: memory only. */
+  readonly store?: HistoryStore;
 }
 
 const UNLIMITED_MEMORY_EVERY_MS = 10_000;
@@ -59,6 +62,7 @@ export class Monitor {
   private dirty = true;
   /** Observations recorded on the steady-state fast path since the last settle. */
   private unsettled = false;
+  private savedVersion = 0;
   private readonly actions: ActionContext;
 
   constructor(private readonly d: MonitorDeps) {
@@ -90,6 +94,11 @@ export class Monitor {
       pause: () => this.setPaused(true),
       resume: () => this.setPaused(false),
     });
+    if (this.d.store) {
+      const n = this.history.restore(this.d.store.load(), this.d.clock.now());
+      if (n > 0) this.d.log(`monitor: ${n} restarts from before this monitor started, kept`);
+      this.savedVersion = this.history.version;
+    }
     await this.reconcile();
     const bus = await this.d.pm2.bus();
     this.unsubscribe = bus.onProcessEvent((e) => this.onBusEvent(e));
@@ -99,6 +108,7 @@ export class Monitor {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await this.scheduler.stop();
+    this.saveHistory();
     // An in-flight heal has its own RPC timeouts; hold a shutdown for it 3 s at most.
     if (this.inflight.size === 0) return;
     const cap = new AbortController();
@@ -188,6 +198,7 @@ export class Monitor {
   private publish(): void {
     // Time-based decisions (heal windows, backoff) still run once a second in steady state.
     if (this.unsettled) this.apply(null);
+    this.saveHistory();
     if (!this.dirty) return;
     this.dirty = false;
     this.surface.publish(this.report());
@@ -241,6 +252,12 @@ export class Monitor {
     this.logChanges(before);
     this.dirty = true;
     for (const a of r.actions) carryOut(a, this.actions);
+  }
+
+  private saveHistory(): void {
+    if (!this.d.store || this.history.version === this.savedVersion) return;
+    this.savedVersion = this.history.version;
+    this.d.store.save(this.history.all());
   }
 
   private logChanges(before: ReadonlyMap<string, ServiceHealth>): void {

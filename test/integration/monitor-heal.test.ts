@@ -82,8 +82,11 @@ describe('monitor heals through pm2 (fixture stack, real pm2)', () => {
     for (const n of ['mongod', 'web', 'bot']) expect(after[n]).toEqual(before[n]);
   });
 
-  it('the monitor killed: pm2 restarts it, and it resumes without restarting anyone', async () => {
+  it('the monitor killed: pm2 restarts it, and it resumes without restarting anyone, keeping its restart history', async () => {
     const before = await pids(b.d);
+    // The heals above restarted the api; the monitor saves its history within a second.
+    const restartsBefore = (await health(b.d))!.services.api!.restarts;
+    expect(restartsBefore).toBeGreaterThan(0);
     await b.d.client.signalId('SIGKILL', (await b.d.proc('monitor')).pmId);
     await b.d.until('monitor back', (l) => {
       const m = l.find((p) => p.name === 'monitor');
@@ -99,5 +102,6 @@ describe('monitor heals through pm2 (fixture stack, real pm2)', () => {
     const after = await pids(b.d);
     for (const n of SERVICES) expect(after[n]).toEqual(before[n]);
     for (const n of SERVICES) expect(report.services[n]!.state).toBe('healthy');
+    expect(report.services.api!.restarts).toBe(restartsBefore);
   });
 });

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Monitor } from '../../../src/monitor/monitor.js';
 import { DEFAULT_POLICY } from '../../../src/monitor/policy.js';
+import type { HistoryStore } from '../../../src/monitor/history-store.js';
+import type { RestartRecord } from '../../../src/monitor/history.js';
 import { botStackInput, mustLoad } from '../../helpers/stack.js';
 import { FakeClock, FakePm2, FakeProbe, FakeSink, flush } from './fakes.js';
 
 const NAMES = ['mongod', 'api', 'web', 'bot'];
 
-function setup() {
+function setup(store?: HistoryStore) {
   const stack = mustLoad(botStackInput('/tmp/botstack-unit-root', { mongo: 27017, api: 8002, web: 8003 }, { monitor: true }));
   const clock = new FakeClock();
   const pm2 = new FakePm2(clock, NAMES);
@@ -20,6 +22,7 @@ function setup() {
     probes: new Map([...probes].map(([n, p]) => [n, p.probe])),
     treeRss: (pid) => memory.get(pid) ?? 50 * 2 ** 20,
     isAlive: (pid) => alive.has(pid),
+    ...(store ? { store } : {}),
   });
   pm2s.push(pm2);
   return { stack, clock, pm2, sink, probes, monitor, logs, memory, alive };
@@ -146,6 +149,34 @@ describe('monitor runtime with fake pm2, probes, @pm2/io sink and clock', () => 
     expect(t.monitor.report().services.bot).toMatchObject({ state: 'given-up', lastError: expect.stringContaining('crash loop') });
     expect(t.sink.values.get('bot state')).toBe('given-up');
     expect(['mongod', 'api', 'web'].map((n) => t.monitor.state(n)?.state)).toEqual(['healthy', 'healthy', 'healthy']);
+  });
+
+  it('restart history survives a restart of the monitor (control: without a store it starts empty)', async () => {
+    let saved: readonly RestartRecord[] = [];
+    const store: HistoryStore = { load: () => JSON.parse(JSON.stringify(saved)), save: (r) => (saved = [...r]) };
+    const first = setup(store);
+    running = first.monitor;
+    await first.monitor.start();
+    await first.clock.advance(1000);
+    first.pm2.emit({ event: 'exit', name: 'web', exitCode: 1 });
+    first.pm2.emit({ event: 'online', name: 'web' });
+    await first.clock.advance(1000);
+    expect(saved).toEqual([expect.objectContaining({ name: 'web', cause: 'crash', exitCode: 1 })]);
+    await first.monitor.stop();
+    const second = setup(store);
+    running = second.monitor;
+    second.clock.t = first.clock.t;
+    await second.monitor.start();
+    await second.clock.advance(1000);
+    expect(second.monitor.report().services.web?.restarts).toBe(1);
+    expect(second.logs).toContain('monitor: 1 restarts from before this monitor started, kept');
+    await second.monitor.stop();
+    const control = setup();
+    running = control.monitor;
+    control.clock.t = first.clock.t;
+    await control.monitor.start();
+    await control.clock.advance(1000);
+    expect(control.monitor.report().services.web?.restarts).toBe(0);
   });
 
   it('stop() leaves no timer scheduled and no probe running', async () => {
