@@ -72,6 +72,30 @@ export function canBind(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** The kernel's range of local ports for outgoing connections, e.g. [32768, 60999]. */
+export function ephemeralRange(procRoot = '/proc'): [number, number] | null {
+  try {
+    const [lo, hi] = readFileSync(`${procRoot}/sys/net/ipv4/ip_local_port_range`, 'utf8').trim().split(/\s+/).map(Number);
+    return lo !== undefined && hi !== undefined && Number.isInteger(lo) && Number.isInteger(hi) ? [lo, hi] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why `service` cannot bind `port`, with the fix. With no listener to name,
+ * a port inside the ephemeral range is most likely the local end of some
+ * outgoing connection, which comes and goes: the fix is a port outside it.
+ */
+export function portProblem(service: string, port: number, procRoot = '/proc'): string {
+  const h = portHolder(port, procRoot);
+  const range = h ? null : ephemeralRange(procRoot);
+  if (range && port >= range[0] && port <= range[1]) {
+    return `port ${port} is in use, by no listening process: it is in the kernel's range for outgoing connections (${range[0]}-${range[1]}), so any client socket may hold it for a while; change ${service}.port to one outside that range`;
+  }
+  return `${describeHolder(port, h)}; stop it or change ${service}.port`;
+}
+
 /** "pid 4121 (python3 -m uvicorn api_v2.app:app)", or what can be said without a pid. */
 export function describeHolder(port: number, h: PortHolder | null): string {
   if (!h) return `port ${port} is already in use`;

@@ -2,7 +2,7 @@ import { checkFiles } from '../stack/files.js';
 import { formatProblem } from '../stack/problems.js';
 import type { ProcessInfo } from '../pm2/types.js';
 import type { Service, Stack } from '../stack/types.js';
-import { canBind, describeHolder, portHolder } from './ports.js';
+import { canBind, portProblem } from './ports.js';
 import { ruleProblems } from './preflight-rules.js';
 import { isRunning } from './status-health.js';
 
@@ -16,7 +16,7 @@ async function portProblems(services: readonly Service[], list: readonly Process
     // A service pm2 already runs holds its own port; that is "already up", not a conflict.
     if (s.port === null || running.has(s.name)) continue;
     if (await canBind(s.host, s.port)) continue;
-    out.push(`${describeHolder(s.port, portHolder(s.port))}; stop it or change ${s.name}.port`);
+    out.push(portProblem(s.name, s.port));
   }
   return out;
 }

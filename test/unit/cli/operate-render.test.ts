@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeHolder, portHolder } from '../../../src/ops/ports.js';
+import { describeHolder, portHolder, portProblem } from '../../../src/ops/ports.js';
 import { renderStatus } from '../../../src/ops/render-status.js';
 import { startPrinter, startSummary } from '../../../src/ops/render-start.js';
 import { stopLine } from '../../../src/ops/render-stop.js';
@@ -114,5 +114,17 @@ describe('port holders from a /proc tree', () => {
     const proc = fakeProc();
     expect(describeHolder(8002, portHolder(8002, proc))).toBe('port 8002 is already in use by pid 4121 (python3 -m uvicorn api_v2.app:app)');
     expect(portHolder(8003, proc)).toBeNull();
+  });
+
+  it('names the fix: stop the holder; or, for a port no process listens on inside the ephemeral range, move out of the range', () => {
+    const proc = fakeProc();
+    mkdirSync(join(proc, 'sys', 'net', 'ipv4'), { recursive: true });
+    writeFileSync(join(proc, 'sys', 'net', 'ipv4', 'ip_local_port_range'), '32768\t60999\n');
+    expect(portProblem('api', 8002, proc)).toBe('port 8002 is already in use by pid 4121 (python3 -m uvicorn api_v2.app:app); stop it or change api.port');
+    expect(portProblem('api', 48002, proc)).toBe(
+      "port 48002 is in use, by no listening process: it is in the kernel's range for outgoing connections (32768-60999), so any client socket may hold it for a while; change api.port to one outside that range",
+    );
+    // Outside the range, with no listener to name: the plain message.
+    expect(portProblem('web', 8003, proc)).toBe('port 8003 is already in use; stop it or change web.port');
   });
 });
