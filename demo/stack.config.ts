@@ -1,11 +1,14 @@
 import { defineStack } from '../src/stack/index.js';
 
 // The built-in demo: the incident's four services as standard-library stand-ins,
-// plus botstack's monitor. Its own ports (47017, 48002, 48003) and its own
-// folders under .demo/ keep it clear of a real stack on the same machine.
+// plus botstack's monitor. Its own ports and its own folders under .demo/ keep
+// it clear of a real stack on the same machine. The ports are below 32768, the
+// start of Linux's default range for outgoing connections: a demo port in that
+// range was once taken by a busy machine's client socket and the demo refused
+// to start.
 // Run it: npm run demo
 
-const port = { mongo: 47017, api: 48002, web: 48003 };
+const port = { mongo: 17017, api: 18002, web: 18003 };
 
 export default defineStack({
   name: 'botstack-demo',

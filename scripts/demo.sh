@@ -42,6 +42,23 @@ step "3/5 botstack status"
 botstack status --config "$CFG"
 
 step "4/5 a hang: SIGSTOP the api (alive, holding its port, answering nothing; pm2 sees nothing wrong)"
+# The hang must hit a service the monitor has seen healthy: until its first
+# good probe, a service is still within its start grace (30 s) and a hang then
+# reads as a slow start. `botstack start` gates on its own probes, so wait for
+# the monitor's verdict too (it sees a new process within a second).
+monitor_sees_all_healthy() {
+  pm2 trigger monitor health 2>/dev/null | sed -n 's/^\[monitor[^=]*=//p' | node -e '
+let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+  try { process.exit(Object.values(JSON.parse(s).services).every((v) => v.state === "healthy") ? 0 : 1); } catch { process.exit(1); }
+});'
+}
+waited=0
+until monitor_sees_all_healthy; do
+  waited=$((waited + 1))
+  if [ "$waited" -gt 60 ]; then echo "the monitor did not report every service healthy within 30 s" >&2; exit 1; fi
+  sleep 0.5
+done
+echo "the monitor reports every service healthy"
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);const a=r.services.find(x=>x.name==="api");console.log(a?a[process.argv[1]]:"")})' "$1"; }
 pid=$(botstack status --config "$CFG" --json | field pid || true)
 kill -STOP "$pid"
