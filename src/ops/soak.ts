@@ -23,6 +23,10 @@ export interface SoakResult {
 export async function soak(sample: (signal?: AbortSignal) => Promise<StatusReport>, o: SoakOptions): Promise<SoakResult> {
   const now = o.now ?? Date.now;
   const t0 = now();
+  // Samples land on slots of the interval grid, the last one at the duration:
+  // 300 ms every 100 ms is 4 samples (0, 100, 200, 300), however the timers fall.
+  const lastSlot = Math.ceil(o.durationMs / o.intervalMs);
+  let slot = 0;
   let state = emptySoak();
   for (;;) {
     try {
@@ -33,11 +37,13 @@ export async function soak(sample: (signal?: AbortSignal) => Promise<StatusRepor
     }
     const elapsed = now() - t0;
     o.onSample?.(state, elapsed);
-    if (elapsed >= o.durationMs) return { state, elapsedMs: elapsed, cancelled: false };
+    if (slot >= lastSlot || elapsed >= o.durationMs) return { state, elapsedMs: elapsed, cancelled: false };
+    // A slow sample skips the slots it overran rather than stretching the soak.
+    slot = Math.min(lastSlot, Math.max(slot + 1, Math.floor(elapsed / o.intervalMs) + 1));
+    const due = t0 + Math.min(slot * o.intervalMs, o.durationMs);
     try {
-      // The next sample lands on the interval grid, so a slow sample does not stretch the soak.
-      const next = t0 + (Math.floor(elapsed / o.intervalMs) + 1) * o.intervalMs;
-      await sleep(Math.max(0, Math.min(next, t0 + o.durationMs) - now()), o.signal);
+      // A timer may wake a millisecond short of `due` by this clock: sleep out the rest.
+      while (now() < due) await sleep(due - now(), o.signal);
     } catch {
       return { state, elapsedMs: now() - t0, cancelled: true };
     }
