@@ -30,7 +30,10 @@ export function pm2IoSink(): IoSink {
     const loaded = (globalThis as Record<symbol, unknown>)[Symbol.for('@pm2/io')] as Pm2Io | undefined;
     const io = loaded ?? (createRequire(import.meta.url)('@pm2/io') as Pm2Io);
     io.init({
-      tracing: false,
+      // `tracing: false` is read as the default config, which is enabled: pm2's copy then
+      // loads OpenTelemetry if installed (it patches http, which the probes use) and
+      // logs "[PM2][ERROR] OpenTelemetry packages not installed" when not.
+      tracing: { enabled: false },
       profiling: false,
       catchExceptions: false,
       metrics: { eventLoop: false, v8: false, http: false, runtime: false, network: false },

@@ -53,7 +53,10 @@ function python(venv: string, script: string, args: readonly string[], secrets: 
   return { interpreter, script: runtimePaths.envExec(), args: [ctx.envFile, script, ...args] };
 }
 
-export const MONITOR_NODE_ARGS: readonly string[] = ['--lite-mode', '--max-semi-space-size=1'];
+// The monitor's memory flags (BENCHMARKS.md): no optimizing compiler, a 1 MB young
+// generation. --no-expose-wasm: lite mode turns WebAssembly off anyway, and says so
+// in a warning on every start unless told.
+export const MONITOR_NODE_ARGS: readonly string[] = ['--lite-mode', '--max-semi-space-size=1', '--no-expose-wasm'];
 
 const abs = (cwd: string, p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
 /** A bare name ("mongod") is looked up on PATH; a relative path is relative to the service's folder. */

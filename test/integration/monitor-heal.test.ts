@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,6 +48,10 @@ describe('monitor heals through pm2 (fixture stack, real pm2)', () => {
     // @pm2/io sends metrics once a second, so the first ones pm2 holds may predate the report.
     const mon = await b.d.until('monitor metrics: 4 healthy', (l) => l.find((p) => p.name === 'monitor')?.metrics['services healthy'] === 4, 10_000);
     expect(mon.find((p) => p.name === 'monitor')!.metrics).toMatchObject({ 'api state': 'healthy', 'services unhealthy': 0 });
+    // A healthy start leaves the monitor's error log empty: no V8 flag warning, and no
+    // "[PM2][ERROR] OpenTelemetry ..." from @pm2/io misreading `tracing: false`.
+    const errLog = mon.find((p) => p.name === 'monitor')!.errFile!;
+    expect(readFileSync(errLog, 'utf8')).toBe('');
   });
 
   it('`probe <service>` probes now; pause and resume switch healing off and on', async () => {

@@ -134,7 +134,7 @@ describe('launch command per kind', () => {
   it('runs node scripts with node, commands directly, and the monitor from dist', () => {
     expect(one({ ...svc.node, nodeArgs: ['--max-old-space-size=128'] }).launch).toEqual({ interpreter: 'node', script: `${ROOT}/worker.js`, args: [], nodeArgs: ['--max-old-space-size=128'] });
     expect(one({ ...svc.command, args: ['--save', ''] }).launch).toEqual({ interpreter: 'none', script: 'redis-server', args: ['--save', ''] });
-    expect(one(svc.monitor).launch).toEqual({ interpreter: 'node', script: runtimePaths.monitorMain(), args: [], nodeArgs: ['--lite-mode', '--max-semi-space-size=1'] });
+    expect(one(svc.monitor).launch).toEqual({ interpreter: 'node', script: runtimePaths.monitorMain(), args: [], nodeArgs: ['--lite-mode', '--max-semi-space-size=1', '--no-expose-wasm'] });
     expect(runtimePaths.monitorMain()).toMatch(/\/dist\/src\/monitor\/main\.js$/);
   });
 });
