@@ -14,23 +14,24 @@ export interface Clock {
   after(ms: number, fn: () => void): () => void;
 }
 
+const after = (ms: number, fn: () => void): (() => void) => {
+  const timer = setTimeout(fn, Math.max(0, ms));
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 export const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
       const done = () => {
-        clearTimeout(timer);
+        cancel();
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, ms));
-      timer.unref();
+      const cancel = after(ms, done);
       signal?.addEventListener('abort', done, { once: true });
     }),
-  after: (ms, fn) => {
-    const timer = setTimeout(fn, Math.max(0, ms));
-    timer.unref();
-    return () => clearTimeout(timer);
-  },
+  after,
 };

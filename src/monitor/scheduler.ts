@@ -9,12 +9,12 @@ import type { Clock } from './clock.js';
 //
 // Ticks are put on a shared grid: a wait ends on the next whole second (wall
 // clock), or for jobs faster than that the next multiple of `quantumMs`, and
-// one timer serves every waiting job. So jobs
-// with the same interval wake the process together, once, instead of each on
-// its own. That is the monitor's main cost: on a small VM a wake-up from idle
-// costs ~0.2 ms of CPU whatever it does, more than a keep-alive probe itself
-// (BENCHMARKS.md). A tick may start up to one grid step late, once, when a
-// job changes phase (a kick, a slow start); after that it stays on the grid.
+// one timer serves every waiting job. So jobs with the same interval wake the
+// process together, once, instead of each on its own. Wake-ups were the
+// monitor's main cost: on a small VM one costs ~0.2 ms of CPU whatever it
+// does, more than a keep-alive probe itself (BENCHMARKS.md). A tick may start
+// up to one grid step late, once, when a job changes phase (a kick, a slow
+// start); after that it stays on the grid.
 
 export interface Job {
   readonly name: string;
@@ -32,8 +32,6 @@ export interface GridOptions {
   /** Grid step for faster jobs (a service starting up): default 250 ms. */
   readonly quantumMs?: number;
 }
-
-export { onGrid };
 
 interface Waiting {
   readonly due: number;

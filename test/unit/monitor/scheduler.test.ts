@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { onGrid, Scheduler, type Job } from '../../../src/monitor/scheduler.js';
+import { Scheduler, type Job } from '../../../src/monitor/scheduler.js';
+import { onGrid } from '../../../src/util/grid.js';
 import { FakeClock } from './fakes.js';
 
 // The scheduler puts every wait on one grid, so jobs with the same interval
