@@ -1,6 +1,8 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isOwnSpecifier, ownPackageFile } from './own-package.js';
 import { problemsFromZod } from './problems.js';
 import { resolveStack, type EnvLookup } from './resolve.js';
 import { stackInputSchema, type Profile } from './schema.js';
@@ -86,40 +88,53 @@ export async function importFile(abs: string): Promise<Record<string, unknown>> 
  * A .ts stack file, bundled by esbuild into one module written beside it, so
  * its package imports resolve exactly as they would from the original. ~80 ms,
  * against ~200-300 ms for tsx's loader hooks; `botstack status` runs this on
- * every call. null when the folder is not writable or a package does not
- * resolve from it: tsx then does it.
+ * every call. In a folder the user cannot write (a root-owned /opt/<project>),
+ * the bundle goes to a private temp folder instead: every package it imports is
+ * pinned by absolute path, so it loads the same from there. null when a package
+ * does not resolve: tsx then does it, and names the package.
  */
 async function importBundled(abs: string): Promise<Record<string, unknown> | null> {
   const esbuild = await import('esbuild');
   const out = await esbuild.build({ entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent', plugins: [packagesFromImporter] });
-  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now()}.botstack.mjs`);
+  const written = writeBundle(abs, out.outputFiles[0]?.text ?? '');
   try {
-    writeFileSync(tmp, out.outputFiles[0]?.text ?? '', { flag: 'wx', mode: 0o600 });
-  } catch {
-    return null;
-  }
-  try {
-    return (await import(pathToFileURL(tmp).href)) as Record<string, unknown>;
+    return (await import(pathToFileURL(written.file).href)) as Record<string, unknown>;
   } catch (err) {
     // A package imported by a module the bundle inlined (say botstack's own source,
     // imported by absolute path) resolves from that module's folder, not this one.
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
     throw err;
   } finally {
-    rmSync(tmp, { force: true });
+    rmSync(written.remove, { force: true, recursive: true });
+  }
+}
+
+function writeBundle(abs: string, text: string): { file: string; remove: string } {
+  const beside = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now()}.botstack.mjs`);
+  try {
+    writeFileSync(beside, text, { flag: 'wx', mode: 0o600 });
+    return { file: beside, remove: beside };
+  } catch {
+    const dir = mkdtempSync(join(tmpdir(), 'botstack-stack-'));
+    writeFileSync(join(dir, 'stack.mjs'), text, { mode: 0o600 });
+    return { file: join(dir, 'stack.mjs'), remove: dir };
   }
 }
 
 /**
  * Packages stay external, each pinned to the file Node would load for the
  * module that imports it (so botstack's own source, inlined by absolute path,
- * still gets botstack's zod: the very instance the CLI uses).
+ * still gets botstack's zod: the very instance the CLI uses), and `botstack`
+ * to the running package, which a global install cannot resolve from there.
  */
 const packagesFromImporter: import('esbuild').Plugin = {
   name: 'packages-from-importer',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'inner' || args.path.startsWith('node:')) return undefined;
+      // `botstack` itself is the running package, wherever the stack file is (own-package.ts).
+      const own = isOwnSpecifier(args.path) ? ownPackageFile(args.path) : null;
+      if (own) return { path: own, external: true };
       const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
       return { path: r.errors.length === 0 && r.path ? r.path : args.path, external: true };
     });

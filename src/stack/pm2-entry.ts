@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { compileStack, type Pm2App } from './compile.js';
 import { fromInput, profileFromArgv, stackExport } from './load.js';
 import { checkFiles } from './files.js';
+import { hookOwnPackageForRequire } from './own-package.js';
 import { formatProblem } from './problems.js';
 import { deployJobApp } from '../ops/deploy/job.js';
 
@@ -17,8 +18,7 @@ export class InvalidStackError extends Error {
  * prints every one of them and throws, so pm2 starts nothing at all.
  */
 export function appsFromFile(file: string, argv: readonly string[] = process.argv): Pm2App[] {
-  const require = createRequire(file);
-  const input = stackExport(require(file) as Record<string, unknown>);
+  const input = stackExport(requireStack(file));
   const profile = profileFromArgv(argv);
   const result = fromInput(input, file, profile ? { profile } : {});
   const problems = result.ok ? checkFiles(result.stack) : result.problems;
@@ -41,4 +41,14 @@ export function appsFromFile(file: string, argv: readonly string[] = process.arg
     process.stderr.write(`\n*** botstack: DEVELOPMENT profile${reloading.length ? `, --reload ON for ${reloading.join(', ')}` : ''}. Never run this on the production VPS. ***\n\n`);
   }
   return apps;
+}
+
+/** require() with `botstack` mapped to this package: the stack's folder may have no node_modules (own-package.ts). */
+function requireStack(file: string): Record<string, unknown> {
+  const unhook = hookOwnPackageForRequire();
+  try {
+    return createRequire(file)(file) as Record<string, unknown>;
+  } finally {
+    unhook();
+  }
 }
