@@ -15,6 +15,7 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   'dup-port': 'two services on one port',
   'no-logs': 'a service whose output is lost, thrown away or shared',
   'inline-secret': 'a secret written literally in the file',
+  'no-monitor': 'the stack runs without the health monitor: a hung service is never healed',
   'auto-pull': 'a git pull runs on the serving host by itself (start script, cron, systemd)',
   'pm2-skips-app': 'pm2 skips an app with no script',
   'pm2-no-apps': 'pm2 finds no apps in this file',

@@ -13,7 +13,7 @@ describe('botstack stop names a service pm2 had to SIGKILL', () => {
     const d = await startPm2(cleanup);
     const root = makeProject();
     const ignoreInt = 'import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); print("ready", flush=True); time.sleep(600)';
-    const config = stackFile({ name: 'stubborn', root, services: [{ name: 'stubborn', kind: 'command', command: '/usr/bin/python3', args: ['-c', ignoreInt], stop: { timeout: '1s' } }] }, root);
+    const config = stackFile({ name: 'stubborn', root, monitor: false, services: [{ name: 'stubborn', kind: 'command', command: '/usr/bin/python3', args: ['-c', ignoreInt], stop: { timeout: '1s' } }] }, root);
     const env = { PM2_HOME: d.home, PATH: process.env.PATH };
     expect((await cli(['start', '--config', config], env)).code).toBe(0);
     const r = await cli(['stop', '--config', config], env);

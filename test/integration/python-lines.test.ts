@@ -47,6 +47,7 @@ describe('whole lines from Python services under pm2, on a busy machine', () => 
     const stack = mustLoad({
       name: 'lines',
       root: dir,
+      monitor: false,
       services: [
         printer('botstack'),
         printer('killed', { env: { MARKER: join(dir, 'killed.ran'), THEN: 'kill' } }),
