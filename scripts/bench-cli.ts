@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { canBind } from '../src/ops/ports.js';
+import { canBind } from '../src/ops/shared/ports.js';
 import { Pm2Client } from '../src/pm2/client.js';
 import { probeFor } from '../src/probes/index.js';
 import { compileService, startLevels, type Stack } from '../src/stack/index.js';

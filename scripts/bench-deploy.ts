@@ -12,7 +12,7 @@ import http from 'node:http';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
-import { waitHealthy } from '../src/ops/readiness.js';
+import { waitHealthy } from '../src/ops/shared/readiness.js';
 import { compileStack } from '../src/stack/compile.js';
 import { loadStack } from '../src/stack/load.js';
 import { pidAlive } from '../src/util/proctree.js';

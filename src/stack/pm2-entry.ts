@@ -5,7 +5,7 @@ import { compileStack, type Pm2App } from './compile.js';
 import { fromInput, profileFromArgv, stackExport } from './load.js';
 import { checkFiles } from './files.js';
 import { formatProblem } from './problems.js';
-import { deployJobApp } from '../ops/deploy/job.js';
+import { deployJobApp } from './deploy-job.js';
 
 export class InvalidStackError extends Error {
   readonly code = 'BOTSTACK_INVALID_STACK';

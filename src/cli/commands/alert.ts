@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Sends one test message through every alert channel the stack has (Telegram, the
@@ -22,7 +21,7 @@ export function registerAlert(program: Command, io: CliIO, setExit: SetExit): vo
     .option('--json', 'print the result as JSON')
     .addHelpText('after', HELP)
     .action(async (opts: { config: string; timeout: string; json?: boolean }) => {
-      const { alertTest } = await import('../../ops/alert-test.js');
+      const { alertTest } = await import('../../ops/alert/send-test.js');
       setExit(await alertTest(io, opts));
     });
 }

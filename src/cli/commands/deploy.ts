@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { CliError, EXIT, type CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import { CliError, EXIT, type CliIO, type SetExit } from '../../util/io.js';
 
 const HELP = `
 Pulls the new commit and restarts only the services whose files changed, one at a

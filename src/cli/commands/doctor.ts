@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Checks, one line each (ok / warn / fail, with the fix): node and pm2 versions,
@@ -23,7 +22,7 @@ export function registerDoctor(program: Command, io: CliIO, setExit: SetExit): v
     .option('--json', 'print the checks as JSON')
     .addHelpText('after', HELP)
     .action(async (opts: { config: string; json?: boolean }) => {
-      const { runDoctor } = await import('../../ops/doctor-command.js');
+      const { runDoctor } = await import('../../ops/doctor/command.js');
       setExit(await runDoctor(io, opts));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Writes the stack as a Docker Compose file (compose) or Kubernetes manifests
@@ -28,7 +27,7 @@ export function registerExport(program: Command, io: CliIO, setExit: SetExit): v
     .option('--json', 'print a JSON summary: files, warnings, next commands')
     .addHelpText('after', HELP)
     .action(async (target: string, opts: { config: string; out?: string; namespace?: string; image: string[]; force?: boolean; json?: boolean }) => {
-      const { runExport } = await import('../../export/command.js');
+      const { runExport } = await import('../../ops/export/run.js');
       setExit(await runExport(io, target, opts));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Shows each service's own out and err log (stderr lines are tagged "name!").
@@ -34,7 +33,7 @@ export function registerLogs(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--json', 'print JSON')
     .addHelpText('after', HELP)
     .action(async (service: string | undefined, opts: LogsFlags) => {
-      const { runLogs } = await import('../../ops/logs-command.js');
+      const { runLogs } = await import('../../ops/logs/command.js');
       setExit(await runLogs(io, service, opts));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Restarts the service through pm2 (its counters and logs stay true) and waits until
@@ -21,7 +20,7 @@ export function registerRestart(program: Command, io: CliIO, setExit: SetExit): 
     .option('--force', 'restart even when a dependency is down')
     .addHelpText('after', HELP)
     .action(async (name: string, opts: { config: string; force?: boolean }) => {
-      const { restartFlow } = await import('../../ops/restart-flow.js');
+      const { restartFlow } = await import('../../ops/restart/flow.js');
       setExit(await restartFlow(io, opts.config, name, opts.force === true));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Samples status (pm2 list, process trees, health) every interval for the
@@ -23,7 +22,7 @@ export function registerSoak(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--json', 'print the summary as JSON')
     .addHelpText('after', HELP)
     .action(async (opts: { config: string; duration: string; interval: string; json?: boolean }) => {
-      const { runSoak } = await import('../../ops/soak-command.js');
+      const { runSoak } = await import('../../ops/soak/command.js');
       setExit(await runSoak(io, opts));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Before anything starts: the stack must load, every script, folder and interpreter
@@ -21,7 +20,7 @@ export function registerStart(program: Command, io: CliIO, setExit: SetExit): vo
     .option('--config <file>', 'the stack file', './ecosystem.config.ts')
     .addHelpText('after', HELP)
     .action(async (names: string[], opts: { config: string }) => {
-      const { startFlow } = await import('../../ops/start-flow.js');
+      const { startFlow } = await import('../../ops/start/flow.js');
       setExit(await startFlow(io, opts.config, names));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Installs pm2's systemd unit with an explicit user and home (never User=undefined),
@@ -29,7 +28,7 @@ export function registerStartup(program: Command, io: CliIO, setExit: SetExit): 
     .option('--log-max-age <days>', 'delete rotated files older than this', '14')
     .addHelpText('after', HELP)
     .action(async (opts: { config: string; dryRun?: boolean; remove?: boolean; user?: string; home?: string; logMaxSize?: string; logKeep?: string; logMaxAge?: string }) => {
-      const { runStartup } = await import('../../ops/startup-command.js');
+      const { runStartup } = await import('../../ops/startup/command.js');
       setExit(await runStartup(io, opts));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 
 const HELP = `
 Stops the monitor first (so it heals nothing being stopped), then dependents before
@@ -20,7 +19,7 @@ export function registerStop(program: Command, io: CliIO, setExit: SetExit): voi
     .option('--config <file>', 'the stack file', './ecosystem.config.ts')
     .addHelpText('after', HELP)
     .action(async (names: string[], opts: { config: string }) => {
-      const { stopFlow } = await import('../../ops/stop-flow.js');
+      const { stopFlow } = await import('../../ops/stop/flow.js');
       setExit(await stopFlow(io, opts.config, names));
     });
 }
