@@ -3,6 +3,7 @@ import { optionValue } from '../rules/model/command.js';
 import { exclusive, type App } from '../rules/types.js';
 import type { TextHints } from './hints.js';
 import { kindOf, withoutDevFlags } from './kind.js';
+import { isSecretKey as isSecret } from '../util/secret-keys.js';
 
 // What `botstack init --from` will write, as data: one planned service per app
 // the readers found, in start order. Pure, so every decision here is unit-tested
@@ -53,14 +54,12 @@ export interface SourceApps {
   readonly hints: TextHints;
 }
 
-const SECRET_KEY = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)/i;
-const NOT_SECRET = /(_FILE|_PATH|_DIR|_URL|_NAME)$/i;
 /** Environment a supervisor sets that must not be copied into a stack. */
 const DROPPED_ENV = /^(PYTHONUNBUFFERED|VIRTUAL_ENV|PATH|NODE_ENV|PYTHONPATH)$/;
 const GENERIC = /^(main|app|run|index|server|start|bot|__main__|manage|wsgi|asgi)$/;
 const LOOPBACK = /^(127\.0\.0\.1|localhost|::1)$/;
 
-export const isSecretKey = (k: string): boolean => SECRET_KEY.test(k) && !NOT_SECRET.test(k);
+export const isSecretKey = (k: string): boolean => isSecret(k, { strict: false });
 /** A value that is a secret whatever its key: a URL with a password, a Telegram token. */
 const SECRET_VALUE = /:\/\/[^\s:@/]+:[^\s@/]+@|\b\d{6,}:[A-Za-z0-9_-]{30,}/;
 
