@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, type CliIO, type SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Health comes from the monitor's report when the monitor runs, else from one probe per service.
@@ -11,12 +12,8 @@ Exit codes:
   2  pm2 is unreachable, or the stack file does not load`;
 
 export function registerStatus(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('status')
-    .description('one row per service: pm2 status, pid, uptime, restarts, memory, CPU, health, latency, watch')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(program, 'status', 'one row per service: pm2 status, pid, uptime, restarts, memory, CPU, health, latency, watch', HELP)
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', HELP)
     .action(async (opts: { config: string; json?: boolean }) => {
       const { loadConfig, withPm2 } = await import('../../ops/shared/context.js');
       const { collectStatus } = await import('../../ops/status/collect.js');
