@@ -1,11 +1,7 @@
 // Units a tired operator reads at a glance.
 
-export function fmtBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)}G`;
-  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)}M`;
-  if (n >= 1024) return `${Math.round(n / 1024)}K`;
-  return `${n}B`;
-}
+// fmtBytes lives in util, where alerts read it too.
+export { fmtBytes } from '../util/bytes.js';
 
 export function fmtDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
