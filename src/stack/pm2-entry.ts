@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { compileStack, type Pm2App } from './compile.js';
+import { deployJobApp } from './deploy-job.js';
 import { fromInput, profileFromArgv, stackExport } from './load.js';
 import { checkFiles } from './files.js';
 import { formatProblem } from './problems.js';
-import { deployJobApp } from '../ops/deploy/job.js';
 
 export class InvalidStackError extends Error {
   readonly code = 'BOTSTACK_INVALID_STACK';
