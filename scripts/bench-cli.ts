@@ -11,7 +11,7 @@ import { canBind } from '../src/ops/shared/ports.js';
 import { Pm2Client } from '../src/pm2/client.js';
 import { probeFor } from '../src/probes/index.js';
 import { compileService, startLevels, type Stack } from '../src/stack/index.js';
-import { loadStack } from '../src/stack/load.js';
+import { loadStack } from '../src/rules/stack-load.js';
 import { sleep, waitFor } from '../src/util/timeout.js';
 import { makeProject } from '../test/helpers/project.js';
 import { botStackInput, randomPorts } from '../test/helpers/stack.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { waitHealthy } from '../src/ops/shared/readiness.js';
 import { compileStack } from '../src/stack/compile.js';
-import { loadStack } from '../src/stack/load.js';
+import { loadStack } from '../src/rules/stack-load.js';
 import { pidAlive } from '../src/util/proctree.js';
 import { waitFor } from '../src/util/timeout.js';
 import { Cleanup } from '../test/helpers/cleanup.js';

@@ -9,7 +9,7 @@ import type { Stack } from '../../stack/types.js';
 export const DEFAULT_CONFIG = './ecosystem.config.ts';
 
 export async function loadConfig(io: CliIO, config: string = DEFAULT_CONFIG): Promise<Stack> {
-  const { loadStack } = await import('../../stack/load.js');
+  const { loadStack } = await import('../../rules/stack-load.js');
   const { formatProblem } = await import('../../stack/problems.js');
   const r = await loadStack(resolve(io.cwd, config), { env: io.env });
   if (r.ok) return r.stack;

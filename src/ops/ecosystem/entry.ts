@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { compileStack, type Pm2App } from './compile.js';
-import { fromInput, profileFromArgv, stackExport } from './load.js';
-import { checkFiles } from './files.js';
-import { formatProblem } from './problems.js';
-import { deployJobApp } from './deploy-job.js';
+import { compileStack, type Pm2App } from '../../stack/compile.js';
+import { profileFromArgv, stackExport } from '../../stack/load.js';
+import { fromInput } from '../../rules/stack-load.js';
+import { checkFiles } from '../../stack/files.js';
+import { formatProblem } from '../../stack/problems.js';
+import { deployJobApp } from '../../stack/deploy-job.js';
 
 export class InvalidStackError extends Error {
   readonly code = 'BOTSTACK_INVALID_STACK';

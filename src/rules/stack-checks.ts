@@ -1,6 +1,6 @@
-import { APP_RULES } from '../rules/index.js';
-import { appsFromStack } from '../rules/model/from-stack.js';
-import type { Problem, Service, Stack } from './types.js';
+import { APP_RULES } from './index.js';
+import { appsFromStack } from './model/from-stack.js';
+import type { Problem, Service, Stack } from '../stack/types.js';
 
 // Checks that need the whole stack, not one field: names, dependencies, ports,
 // and the production guarantees (no watch, no reload). Any problem here means
