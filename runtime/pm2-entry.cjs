@@ -5,6 +5,6 @@
 // so that pm2 starts nothing from a bad stack.
 'use strict';
 require('tsx/cjs');
-const { appsFromFile } = require('../dist/src/stack/pm2-entry.js');
+const { appsFromFile } = require('../dist/src/ops/ecosystem/entry.js');
 
 module.exports = { appsFromFile };

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStack } from '../../../src/stack/load.js';
+import { loadStack } from '../../../src/rules/stack-load.js';
 import { isOwnSpecifier, ownPackageFile } from '../../../src/stack/own-package.js';
 import { packageRoot } from '../../../src/util/package-root.js';
 
