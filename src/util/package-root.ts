@@ -20,6 +20,11 @@ export function packageRoot(): string {
   }
 }
 
+/** The version in botstack's own package.json: what `botstack --version` prints. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Entry points that pm2 runs; compiled JS, so apps never pay for a TS loader. */
 export const runtimePaths = {
   monitorMain: () => join(packageRoot(), 'dist', 'src', 'monitor', 'main.js'),

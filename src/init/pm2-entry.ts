@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 // pm2's own entry in the user's folder. pm2 does not read ecosystem.config.ts,
@@ -7,7 +7,8 @@ import { basename, dirname, join } from 'node:path';
 //   ecosystem.config.cjs  loads the stack through the botstack that wrote it
 //                         (by absolute path: a global package is not found by
 //                         require() from the user's folder) and validates it
-//                         exactly as our own entry does (runtime/pm2-entry.cjs);
+//                         exactly as our own entry does (runtime/pm2-entry.cjs
+//                         -> src/ops/ecosystem/entry.ts);
 //   ecosystem.config.js   re-exports the .cjs, as ESM when the folder's nearest
 //                         package.json says "type": "module", as CJS otherwise.
 
@@ -89,4 +90,31 @@ export function userEntryFiles(stackFile: string, pkgRoot: string): readonly Ent
 /** A file there already that this did not write: the user's own pm2 file, never overwritten. */
 export function isForeign(file: string): boolean {
   return existsSync(file) && !readFileSync(file, 'utf8').startsWith(ENTRY_MARK);
+}
+
+export interface EntryWrite {
+  /** Written (or rewritten: they are generated, and a rerun points them at the botstack running now). */
+  readonly written: readonly string[];
+  /** The user's own files of those names, left as they are. */
+  readonly kept: readonly string[];
+}
+
+/**
+ * Writes both entry files beside `stackFile`, never over a file botstack did
+ * not write (a pm2 user's own ecosystem.config.js, maybe the very file init
+ * read). The .js only re-exports the .cjs, so it is skipped with it.
+ */
+export function writeUserEntry(stackFile: string, pkgRoot: string): EntryWrite {
+  const [cjsFile, jsFile] = userEntryFiles(stackFile, pkgRoot);
+  const written: string[] = [];
+  const kept: string[] = [];
+  for (const f of [cjsFile!, jsFile!]) {
+    if (isForeign(f.file) || (f === jsFile && kept.includes(cjsFile!.file))) {
+      kept.push(f.file);
+      continue;
+    }
+    writeFileSync(f.file, f.text, { mode: 0o644 });
+    written.push(f.file);
+  }
+  return { written, kept };
 }
