@@ -42,6 +42,14 @@ const allOnline = (inst: Installed, p: UserProject, what: string) =>
     return SERVICES.every((n) => l.some((a) => a.name === n && a.status === 'online' && a.pid > 0)) ? l : undefined;
   }, { timeoutMs: 90_000, intervalMs: 250 });
 
+/** The monitor itself (not our own probe) has seen web healthy: past its start grace, a hang now counts. */
+const monitorSeesWebHealthy = (inst: Installed, p: UserProject) =>
+  waitFor('the monitor reports web healthy', async () => {
+    const r = await sh(inst.botstack, ['status', '--json'], p, 30_000);
+    const s = JSON.parse(r.stdout || '{}') as { healthSource?: string; services?: { name: string; health: string }[] };
+    return s.healthSource === 'monitor' && s.services?.find((x) => x.name === 'web')?.health === 'healthy' ? true : undefined;
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+
 async function answers200(url: string): Promise<true | undefined> {
   const r = await fetch(url, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
   return r?.status === 200 ? true : undefined;
@@ -101,6 +109,7 @@ describe('botstack installed once with npm i -g, in the user\'s own folder', () 
     expect(start.code, start.stdout + start.stderr).toBe(0);
     const before = await allOnline(inst, p, 'all five online after botstack start');
     await waitFor('web answers /api/health', () => answers200(`http://127.0.0.1:${ports.web}/api/health`), { timeoutMs: 30_000, intervalMs: 200 });
+    await monitorSeesWebHealthy(inst, p);
 
     // The incident's failure: web alive, holding its port, answering nothing.
     const web = before.find((a) => a.name === 'web')!;
@@ -154,6 +163,7 @@ describe('botstack installed once with npm i -g, in the user\'s own folder', () 
     expect(start.code, start.stdout + start.stderr).toBe(0);
     const before = await allOnline(inst, p, 'all five online');
     await waitFor('web answers /api/health', () => answers200(`http://127.0.0.1:${ports.web}/api/health`), { timeoutMs: 30_000, intervalMs: 200 });
+    await monitorSeesWebHealthy(inst, p);
     const web = before.find((a) => a.name === 'web')!;
     process.kill(web.pid, 'SIGSTOP');
     // The kernel completes a TCP handshake for a stopped process: the probe passes, nobody heals.
