@@ -22,8 +22,21 @@ export interface DataDir {
 
 const clean = (p: string): string => p.replace(/^['"]|['"]$/g, '');
 
+/** /tmp/<x>: the scratch folder a path sits in. */
+const scratchOf = (p: string): string | null => /^\/(?:tmp|dev\/shm|run\/shm)\/[^/]+/.exec(p)?.[0] ?? null;
+
+/**
+ * A service that itself runs from a scratch folder (a test, a throwaway checkout)
+ * loses its code with its data: keeping both there is consistent, not a slip.
+ */
+const sameScratch = (app: App, path: string): boolean => app.cwd !== null && scratchOf(app.cwd) !== null && scratchOf(app.cwd) === scratchOf(path);
+
 /** Data folders under /tmp or /dev/shm that this app's database (or data-flagged program) keeps its files in. */
 export function volatileDataDirs(app: App): DataDir[] {
+  return allDataDirs(app).filter((d) => !sameScratch(app, d.path));
+}
+
+function allDataDirs(app: App): DataDir[] {
   const out: DataDir[] = [];
   const a = app.argv;
   for (let i = 0; i < a.length; i++) {

@@ -168,7 +168,7 @@ describe('botstack init --from', () => {
     ]);
   });
 
-  it('one service started in both branches of an if/else is one service, with a note; check finds only that its dbpath resolves into /tmp', async () => {
+  it('one service started in both branches of an if/else is one service, with a note; check passes on the result', async () => {
     const dir = project();
     const from = join(FIX, 'init', 'start_db_by_os.sh');
     const plan = await planOf([from], dir);
@@ -179,8 +179,7 @@ describe('botstack init --from', () => {
     expect(plan.services[0]!.notes).toContainEqual(expect.stringMatching(/starts it too, in another branch of an if\/case: only one runs; init kept this one$/));
     expect((await run(['init', '--from', from], { env, cwd: dir })).code).toBe(0);
     const check = await run(['check', '--json'], { env, cwd: dir });
-    // `~/stash/mongodb/db` under this test's HOME (a temp folder) is in /tmp: check says so, loudly.
-    expect(JSON.parse(check.stdout).findings.filter((f: { severity: string }) => f.severity === 'error').map((f: { rule: string }) => f.rule)).toEqual(['db-data-in-tmp']);
+    expect(JSON.parse(check.stdout).findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
   });
 
   it('drops reload flags and their values, and nothing else', () => {

@@ -48,6 +48,10 @@ describe('db-data-in-tmp', () => {
     expect(dbDataInTmp(app({ name: 'pg', database: 'postgres', argv: ['postgres'], env: { PGDATA: '/tmp/pg' } }), ctx([]))).toHaveLength(1);
     expect(dbDataInTmp(app({ argv: ['python', 'x.py', '-D', '/tmp/x'] }), ctx([]))).toEqual([]);
   });
+  it('control: a service that itself runs from the same scratch folder (a test project in /tmp/x) keeps code and data together', () => {
+    expect(dbDataInTmp(mongod({ cwd: '/tmp/proj', argv: ['mongod', '--dbpath', '/tmp/proj/data/db'] }), ctx([]))).toEqual([]);
+    expect(dbDataInTmp(mongod({ cwd: '/tmp/proj', argv: ['mongod', '--dbpath', '/tmp/mongo_data'] }), ctx([]))).toHaveLength(1);
+  });
   it('a compose volume /tmp/mongo:/data/db; control: a named volume', async () => {
     const y = (v: string) => `services:\n  mongo:\n    image: mongo:7\n    volumes:\n      - ${v}\n`;
     expect(await rules('c/docker-compose.yml', y('/tmp/mongo:/data/db'))).toContain('2:db-data-in-tmp');
