@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRoutes, type Route } from './health-routes-text.js';
+import { findRoutes, type FileReader, type Route } from './health-routes-text.js';
+
+export type { FileReader } from './health-routes-text.js';
 
 // Health from the code: the app module a uvicorn, gunicorn or Flask command
 // names (`api_v2.app:app` -> <cwd>/api_v2/app.py or api_v2/app/__init__.py), and
@@ -16,11 +18,6 @@ export interface HealthRoute {
   /** The file the route is declared in, relative to the service's folder. */
   readonly file: string;
   readonly line: number;
-}
-
-export interface FileReader {
-  exists(path: string): boolean;
-  read(path: string): string | null;
 }
 
 export const diskReader: FileReader = {

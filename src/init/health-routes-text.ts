@@ -1,5 +1,4 @@
 import { dirname, join, normalize } from 'node:path';
-import type { FileReader } from './health-route.js';
 
 // The routes a FastAPI/Starlette or Flask app declares, read from its source
 // text the way the framework would register them: decorators and add_api_route
@@ -8,6 +7,12 @@ import type { FileReader } from './health-route.js';
 // routers imported from other modules of the same project. Plain text reading,
 // no Python: what a regex cannot see (routes built in loops, mounted sub-apps)
 // is left out, and init then falls back to TCP and says so.
+
+/** The file system as the route reader sees it (tests pass a tree in memory). */
+export interface FileReader {
+  exists(path: string): boolean;
+  read(path: string): string | null;
+}
 
 export interface Route {
   readonly path: string;
