@@ -21,8 +21,10 @@ export function builtin(words: readonly string[], env: Readonly<Record<string, s
   }
   if (cmd === 'cd' || cmd === 'pushd') {
     if (arg === undefined || arg === '-' || arg.startsWith('~')) s.cwd = arg?.startsWith('~') ? arg : null;
-    else if (arg.includes('$(') || arg.includes('`') || arg.includes('$')) s.cwd = null;
-    else s.cwd = s.cwd && !isAbsolute(arg) ? resolve(s.cwd, arg) : arg;
+    // Unresolved (`cd "$APP_HOME"`): kept as written, so init can say what to fill in rather than guess.
+    else if (/[`$]/.test(arg)) s.cwd = arg;
+    else if (s.cwd === null || isAbsolute(arg)) s.cwd = arg;
+    else s.cwd = /[`$]/.test(s.cwd) ? `${s.cwd}/${arg}` : resolve(s.cwd, arg);
   } else if ((cmd === 'source' || cmd === '.') && arg !== undefined) {
     if (ACTIVATORS.test(arg)) s.venv = true;
   } else if (cmd === 'deactivate') s.venv = false;
