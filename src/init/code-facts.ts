@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { serviceFolder } from '../rules/checks/dotenv-override.js';
-import { describeCommand } from '../rules/model/command.js';
+import { describeCommand, optionValue } from '../rules/model/command.js';
 import type { App } from '../rules/types.js';
 import { appSpecOf, healthRouteFor, moduleFile, type HealthRoute } from './health-route.js';
 
@@ -81,7 +81,12 @@ function readsIn(folder: string): Set<string> | null {
 
 /** The facts for one app found in `scriptFile`; its folder is its cwd when that exists here, else the script's. */
 export function codeFacts(app: App, scriptFile: string): CodeFacts {
-  const base = app.cwd !== null && isAbsolute(app.cwd) && existsSync(app.cwd) ? app.cwd : dirname(scriptFile);
+  const here = dirname(scriptFile);
+  // `cd backend && uvicorn …` (relative), an absolute folder that exists here, else the script's own folder.
+  const cwd = app.cwd === null || /[`$]/.test(app.cwd) ? here : isAbsolute(app.cwd) ? (existsSync(app.cwd) ? app.cwd : here) : resolve(here, app.cwd);
+  // uvicorn --app-dir adds a folder to sys.path: the module is looked up there.
+  const appDir = optionValue(app.argv, ['--app-dir']);
+  const base = appDir !== null && appDir !== undefined ? resolve(cwd, appDir) : cwd;
   const reads = app.isPython || /\.(js|mjs|cjs|ts)$/.test(app.argv.find((w) => /\.\w+$/.test(w)) ?? '') ? readsIn(serviceFolder(app, base)) : null;
   const program = describeCommand(app.argv).program;
   const spec = WEB.test(program) ? appSpecOf(app.argv, app.env) : null;

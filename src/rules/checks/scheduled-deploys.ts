@@ -41,7 +41,7 @@ function pullIn(file: string): { line: number; text: string } | null {
 }
 
 /** The scripts a command line runs (`/opt/app/deploy-vps.sh`, `bash deploy.sh`, `cd /x && ./update.sh`). */
-const scriptsIn = (command: string): string[] => [...command.matchAll(/(?:^|[\s;&|'"=])((?:[~.$\w{}/-]*\/)?[\w.-]+\.(?:sh|bash|py))\b/g)].map((m) => m[1] ?? '');
+const scriptsIn = (command: string): string[] => [...command.matchAll(/(?:^|[\s;&|'"=])((?:[~.$\w{}/@+%-]*\/)?[\w.@+-]+\.(?:sh|bash|py))\b/g)].map((m) => m[1] ?? '');
 
 interface Evidence {
   readonly what: string;

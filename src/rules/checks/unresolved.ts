@@ -18,7 +18,8 @@ function fields(app: App): { field: string; value: string }[] {
   const venvField = app.format === 'botstack' ? 'venv' : 'interpreter';
   if (app.interpreter !== null && SHELL.test(app.interpreter)) out.push({ field: venvField, value: app.interpreter });
   const script = app.script ?? app.argv.find((w) => /\.(py|js|mjs|cjs|ts|sh)$/.test(w));
-  if (script !== undefined && SHELL.test(script)) out.push({ field: 'script', value: script });
+  // A command line (with spaces) runs through a shell, which expands it; only a path is taken literally.
+  if (script !== undefined && !/\s/.test(script) && SHELL.test(script)) out.push({ field: 'script', value: script });
   const db = app.argv.indexOf('--dbpath');
   if (db >= 0 && SHELL.test(app.argv[db + 1] ?? '')) out.push({ field: 'dbpath', value: app.argv[db + 1] ?? '' });
   return out;

@@ -21,6 +21,8 @@ describe('shell: the script locating itself', () => {
     ['$(readlink -f "$(dirname "$0")")', '/srv/proj'],
     ['$(realpath "$0")', '/srv/proj/start_all_services.sh'],
     ['$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/venv/bin/python', '/srv/proj/venv/bin/python'],
+    // flantob.sh: cd to the script's folder, then the folder of "$PWD/<its name>".
+    ['$(cd "${0%/*}" 2>/dev/null; dirname "$PWD"/"${0##*/}")', '/srv/proj'],
   ])('%s', (word, want) => {
     expect(ex(word)).toEqual({ text: want, resolved: true });
   });

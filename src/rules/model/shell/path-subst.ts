@@ -26,6 +26,7 @@ export interface Expanded {
 
 const SELF = /^\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)/;
 const SELF_DIR = /^\$\{(?:0|BASH_SOURCE(?:\[0\])?)%\/\*\}/;
+const SELF_NAME = /^\$\{(?:0|BASH_SOURCE(?:\[0\])?)##\*\/\}/;
 const VAR = /^\$(?:\{(\w+)\}|(\w+))/;
 const REDIRECT = /^(\d?>>?|&>>?|<|\d?>&\d|2>&1|1>&2|>&2)$/;
 
@@ -113,7 +114,16 @@ export function expandPath(word: string, env: PathEnv): Expanded {
   for (let i = 0; i < word.length; ) {
     const rest = word.slice(i);
     const self = SELF_DIR.exec(rest) ?? SELF.exec(rest);
-    if (self) {
+    const name = SELF_NAME.exec(rest);
+    if (name) {
+      text += env.script === null ? name[0] : basename(env.script);
+      resolved &&= env.script !== null;
+      i += name[0].length;
+    } else if (rest.startsWith('$PWD') && !/^\$PWD\w/.test(rest)) {
+      text += env.cwd ?? '$PWD';
+      resolved &&= env.cwd !== null;
+      i += 4;
+    } else if (self) {
       const v = env.script === null ? null : self[0].includes('%') ? dirname(env.script) : env.script;
       text += v ?? self[0];
       resolved &&= v !== null;

@@ -156,6 +156,7 @@ class Walker {
       exec: u.exec,
       detached: u.detached,
       venv: s.venv || u.venv,
+      ...(s.venv && s.venvDir !== undefined ? { venvDir: s.venvDir } : {}),
       cwd: u.cwd ?? s.cwd,
       memoryBytes: s.memoryBytes,
       out: u.log ?? r.out ?? c.out ?? s.stdout ?? null,
