@@ -1,6 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { planInit } from '../../src/init/run.js';
 import type { InitPlan } from '../../src/init/types.js';
 import { checkFile } from '../../src/rules/check-file.js';
@@ -10,8 +9,9 @@ import { checkFiles } from '../../src/stack/files.js';
 // init on one real script, in its own checkout (the whole repo at the pinned
 // commit): does the stack compile with every path resolved, do its services'
 // folders and scripts exist in that layout, and which health routes came from
-// the app code. The stack is written beside nothing of the repo's: in a temp
-// folder whose node_modules/botstack links to this checkout.
+// the app code. The stack is written where a user would run init: in the
+// script's own folder of the checkout, with node_modules/botstack linked to this
+// clone for the run (both removed after).
 
 export interface InitReal {
   readonly label: string;
@@ -29,12 +29,16 @@ export interface InitReal {
 }
 
 export async function initReal(file: string, label: string): Promise<InitReal> {
-  const dir = mkdtempSync(join(tmpdir(), 'botstack-init-real-'));
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(resolve(import.meta.dirname, '..', '..'), join(dir, 'node_modules', 'botstack'));
+  const dir = dirname(file);
+  const modules = join(dir, 'node_modules');
+  const ownModules = !existsSync(modules);
+  if (ownModules) {
+    mkdirSync(modules);
+    symlinkSync(resolve(import.meta.dirname, '..', '..'), join(modules, 'botstack'));
+  }
   const none = { fillIns: 0, loads: false, layout: false, layoutProblems: [], services: [], errors: [] };
   try {
-    const r = await planInit({ from: [file], out: join(dir, 'stack.ts'), force: true, cwd: dir, env: {} });
+    const r = await planInit({ from: [file], out: join(dir, '.botstack-init-real.ts'), force: true, cwd: dir, env: {} });
     if (!r.ok) return { label, outcome: r.errors.some((e) => e.includes('no service found')) ? 'no-service' : 'unreadable', ...none, errors: r.errors };
     writeFileSync(r.out, r.text);
     const plan: InitPlan = r.plan;
@@ -48,6 +52,7 @@ export async function initReal(file: string, label: string): Promise<InitReal> {
     const errors = c.ok ? c.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`) : c.errors;
     return { label, outcome: 'written', fillIns, loads: true, layout: layoutProblems.length === 0, layoutProblems, services, errors };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(join(dir, '.botstack-init-real.ts'), { force: true });
+    if (ownModules) rmSync(modules, { recursive: true, force: true });
   }
 }
