@@ -23,7 +23,9 @@ const ACTIVATE = /(?:^|[\s;&])(?:source|\.)\s+["']?([^\s"';&|]+?)\/bin\/activate
 const ASSIGNED = /^\s*(?:export\s+|Environment=["']?)?([A-Za-z_][A-Za-z0-9_]*)=[^\s;]*["']?\s*$/gm;
 
 function venvOf(text: string, apps: readonly App[], root: string | null): string | null {
-  const activated = ACTIVATE.exec(text)?.[1];
+  // The walk's own reading first (it resolved `$DIR/venv`), then the text's activate line.
+  const walked = apps.map((a) => a.venvDir).find((v): v is string => v !== undefined && !/[`$]/.test(v));
+  const activated = walked ?? ACTIVATE.exec(text)?.[1];
   const fromPath = apps.map((a) => a.interpreter ?? a.argv[0] ?? '').find((p) => /\/\.?venv[^/]*\/bin\//.test(p));
   const venv = activated ?? (fromPath ? fromPath.replace(/\/bin\/[^/]+$/, '') : undefined);
   if (venv === undefined) return null;

@@ -32,7 +32,7 @@ describe('the published package', () => {
   });
 
   it('ships the CLI, the monitor, the library with its types, and the runtime files pm2 runs', () => {
-    for (const f of ['bin/botstack.js', 'dist/src/cli/bin.js', 'dist/src/monitor/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/stack/pm2-entry.js', 'runtime/pm2-entry.cjs', 'runtime/envexec.py', 'runtime/python/sitecustomize.py', 'runtime/pm2-reopen-logs.cjs', 'package.json', 'README.md']) {
+    for (const f of ['bin/botstack.js', 'dist/src/cli/bin.js', 'dist/src/monitor/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/ops/ecosystem/entry.js', 'runtime/pm2-entry.cjs', 'runtime/envexec.py', 'runtime/python/sitecustomize.py', 'runtime/pm2-reopen-logs.cjs', 'package.json', 'README.md']) {
       expect(files).toContain(f);
     }
   });

@@ -166,7 +166,9 @@ describe('syntax bash accepts', () => {
     expect(apps('nohup python \\\n  -m bot \\\n  --name "my \\"bot\\"" > b.log 2>&1 &')[0]).toMatchObject({ line: 1, argv: ['python', '-m', 'bot', '--name', 'my "bot"'] });
   });
   it('keeps $(...) in one word and survives unbalanced input', () => {
-    expect(apps('cd "$(dirname "$0")"\nnohup python bot.py > b.log 2>&1 &')[0]?.cwd).toBeNull();
+    // Without the script's path the folder stays as written (init leaves it to fill in); with it, it resolves.
+    expect(apps('cd "$(dirname "$0")"\nnohup python bot.py > b.log 2>&1 &')[0]?.cwd).toBe('$(dirname "$0")');
+    expect(readShell('cd "$(dirname "$0")"\nnohup python bot.py > b.log 2>&1 &', { script: '/srv/p/run.sh' }).apps[0]?.cwd).toBe('/srv/p');
     expect(() => parseShell('if [ x ]; then\n  python a.py &\n( broken')).not.toThrow();
   });
 });
