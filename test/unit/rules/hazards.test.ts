@@ -112,9 +112,22 @@ describe('auto-pull in its real forms', () => {
   });
   it('a unit that runs the deploy script; a webhook receiver unit; control: a unit running the bot', async () => {
     expect(await rules('v/deploy.service', '[Service]\nType=oneshot\nExecStart=/opt/app/deploy-vps.sh\n')).toContain('3:auto-pull');
+    put('v/webhook_receiver.py', 'import subprocess\ndef on_push():\n    subprocess.run(["/opt/app/deploy-vps.sh"])\n');
     expect(await rules('v/webhook-receiver.service', '[Service]\nExecStart=/usr/bin/python3 /opt/app/webhook_receiver.py\nRestart=always\n')).toContain('2:auto-pull');
+    // Control: a Telegram bot in webhook mode is no deploy.
+    put('w/bot_webhook.py', 'from aiogram import Bot\nasync def on_update(u): ...\n');
+    expect(await rules('w/bot-webhook.service', '[Service]\nExecStart=/usr/bin/python3 /opt/bot/bot_webhook.py\nRestart=always\n')).not.toContain('2:auto-pull');
     put('v/bot.py', 'print(1)\n');
     expect((await rules('v/bot.service', '[Service]\nExecStart=/opt/app/venv/bin/python /opt/app/bot.py\n')).filter((r) => r.endsWith('auto-pull'))).toEqual([]);
+  });
+  it('a pm2 app that is a webhook receiver running git pull (webhook-to-pull)', async () => {
+    put('h/src/handle-hook-request.js', "const r = spawn(GIT, 'pull', { cwd });\n");
+    put('h/src/bin', '#!/usr/bin/env node\nrequire("./handle-hook-request.js");\n');
+    expect(await find('h/ecosystem.yml', 'apps:\n  - script: ./src/bin\n    name: webhook-to-pull\n', 'auto-pull')).toHaveLength(1);
+  });
+  it('the pull inside a function is reported on its own line, not at `main "$@"`', async () => {
+    const [f] = await find('v/deploy-vps.sh', deploy, 'auto-pull');
+    expect(f?.line).toBe(6);
   });
   it('a crontab file line running the deploy script', async () => {
     expect(await rules('v/crontab', '*/5 * * * * /opt/app/deploy-vps.sh >> /var/log/d.log 2>&1\n')).toContain('1:auto-pull');
