@@ -19,7 +19,7 @@ export function fileRules(source: Source, ctx: RuleContext, abs: string): Findin
   if (source.format === 'botstack') out.push(...fillIns(source.text, ctx));
   if (kind === 'shell') {
     const { launches } = runScript(source.text, { script: abs });
-    out.push(...pipInShell(launches, ctx), ...cronInstalls(source.text, launches, ctx, abs));
+    out.push(...pipInShell(launches, ctx, source.text), ...cronInstalls(source.text, launches, ctx, abs));
   } else if (source.format !== 'botstack') out.push(...pipInStartLines(source.text, ctx));
   if (kind === 'systemd' || kind === 'cron') out.push(...scheduledDeploys(source.text, kind, ctx, abs));
   if (kind === 'systemd') out.push(...webhookUnits(source.text, ctx, abs));

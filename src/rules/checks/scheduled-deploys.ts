@@ -57,6 +57,9 @@ export function deploysBy(command: string, fileAbs: string): Evidence | null {
     if (pull) return { what: `runs ${basename(s)}, which runs \`${pull.text}\` (${basename(s)} line ${pull.line})`, certain: true };
     if (!near && DEPLOY_NAME.test(basename(s))) return { what: `runs ${basename(s)}`, certain: false };
   }
+  // `./git.sh /data pull`, `php artisan deploy:projects`, `docker compose pull`: the command says what it does.
+  const word = /(?:^|\s)(pull|deploy(?::[\w-]+)?|redeploy)(?=\s|$|;|&)/.exec(command);
+  if (word) return { what: `runs \`${command.split(/\s*(?:>>?|2>)/)[0]?.trim() ?? command}\`, which by its own words (${word[1]}) pulls or deploys`, certain: false };
   return null;
 }
 

@@ -85,6 +85,12 @@ describe('pip-install-on-start', () => {
     expect(await rules('b/setup.sh', '#!/bin/bash\npython3 -m venv venv\nvenv/bin/pip install -r requirements.txt\n')).toEqual([]);
     expect(await rules('b/start2.sh', '#!/bin/bash\npip install uvloop\nexec uvicorn app:app --port 8000\n')).not.toContain('2:pip-install-on-start');
   });
+  it('control: an install only when something is missing (`if ! python3 -c "import ccxt"`, `if [ ! -d venv ]`) changes nothing on a working host', async () => {
+    const s = (cond: string) => `#!/bin/bash\nif ${cond}; then\n    pip3 install -r requirements.txt\nfi\nexec python3 bot.py\n`;
+    expect(await rules('b/s3.sh', s('! python3 -c "import ccxt" 2>/dev/null'))).not.toContain('3:pip-install-on-start');
+    expect(await rules('b/s4.sh', s('[ ! -d venv ]'))).not.toContain('3:pip-install-on-start');
+    expect(await rules('b/s5.sh', s('[ -f requirements.txt ]'))).toContain('3:pip-install-on-start');
+  });
   it('ExecStartPre in a unit and a compose command; control: a Dockerfile RUN', async () => {
     expect(await rules('u/bot.service', '[Service]\nExecStartPre=/srv/bot/venv/bin/pip install -r /srv/bot/requirements.txt\nExecStart=/srv/bot/venv/bin/python bot.py\n')).toContain('2:pip-install-on-start');
     expect(await rules('d/docker-compose.yml', 'services:\n  bot:\n    image: python:3.12\n    command: sh -c "pip install -r requirements.txt && python bot.py"\n')).toContain('4:pip-install-on-start');
@@ -105,6 +111,10 @@ describe('auto-pull in its real forms', () => {
   it('>> /etc/crontab and a heredoc into /etc/cron.d/x', async () => {
     expect(await rules('v/s2.sh', '#!/bin/bash\necho "0 * * * * root /opt/app/deploy-vps.sh" >> /etc/crontab\n')).toContain('2:auto-pull');
     expect(await rules('v/s3.sh', '#!/bin/bash\ncat > /etc/cron.d/app <<EOF\n*/10 * * * * root cd /opt/app && git pull\nEOF\n')).toContain('2:auto-pull');
+  });
+  it('a crontab entry whose command says it deploys or pulls (artisan deploy:projects, ./git.sh /data pull)', async () => {
+    expect(await rules('v/s5.sh', '#!/bin/bash\n(crontab -l 2>/dev/null; echo "* * * * * php /srv/agent/artisan deploy:projects > /dev/null 2>&1") | crontab -\n')).toContain('2:auto-pull');
+    expect(await rules('v/s6.sh', '#!/bin/bash\n(crontab -l; echo "5-55/10 * * * * cd /data/scripts/linux && ./git.sh /data pull &>/tmp/git.log") | crontab -\n')).toContain('2:auto-pull');
   });
   it('control: a crontab line for backups or @reboot start is no deploy', async () => {
     put('v/backup.sh', '#!/bin/bash\nmongodump --out /backups\n');
