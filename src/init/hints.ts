@@ -53,7 +53,8 @@ export function textHints(text: string, apps: readonly App[], file?: string): Te
     const port = Number(m[1]);
     if (m[2] && m[2] !== '/' && healthPaths[port] === undefined) healthPaths[port] = m[2];
   }
-  const cwds = apps.map((a) => a.cwd).filter((c): c is string => c !== null && isAbsolute(c));
+  // A folder still shell or a template placeholder is no root: the services say what to fill in instead.
+  const cwds = apps.map((a) => a.cwd).filter((c): c is string => c !== null && isAbsolute(c) && !/[`$]|\{\{|(^|\/)%[a-zA-Z](\/|$)/.test(c));
   const root = CD_ABS.exec(text)?.[1] ?? commonDir(cwds);
   const secretKeys = [...new Set([...text.matchAll(ASSIGNED)].map((m) => m[1] ?? '').filter(isSecretKey))];
   return { healthPaths, root, venv: venvOf(text, apps, root, file !== undefined ? dirname(file) : null), secretKeys };

@@ -73,6 +73,7 @@ describe('unresolved-path', () => {
     expect(unresolvedPath(app({ format: 'botstack' }), ctx([]))).toEqual([]);
     expect(unresolvedPath(app({ format: 'shell', cwd: '$APP_HOME' }), ctx([]))).toEqual([]);
     expect(unresolvedPath(app({ cwd: '$HOME/app' }), ctx([]))[0]?.message).toContain('api.cwd');
+    expect(unresolvedPath(app({ cwd: '/opt/{{ project }}/api' }), ctx([]))[0]?.message).toContain('api.cwd');
   });
 });
 
