@@ -1,5 +1,5 @@
 import type { AlertConfig, DiskThreshold, TelegramSettings, WebhookSettings } from './types.js';
-import type { EnvValues } from './dotenv.js';
+import type { EnvValues } from '../util/dotenv.js';
 
 // Where alerts go, from three places: the process environment, then <root>/.env,
 // then the stack file's `alerts` block (non-secret settings only). The first

@@ -13,7 +13,7 @@ describe("alerts in the monitor's footprint", () => {
 
   it('alerts off: the settings reader alone, with fs and os, no http, https or crypto', () => {
     const g = graph(join(REPO, 'src/alerts/monitor-entry.ts'));
-    expect(g.files.sort()).toEqual(['src/alerts/config.ts', 'src/alerts/dotenv.ts', 'src/alerts/load.ts', 'src/alerts/monitor-entry.ts']);
+    expect(g.files.sort()).toEqual(['src/alerts/config.ts', 'src/alerts/load.ts', 'src/alerts/monitor-entry.ts', 'src/util/dotenv.ts']);
     expect([...g.packages].sort()).toEqual(['node:fs', 'node:os']);
   });
 
