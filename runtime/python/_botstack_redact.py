@@ -10,6 +10,7 @@ is held until its newline, so a secret printed in two pieces is still one
 line when it is redacted.
 """
 import os
+import re
 import sys
 
 _MIN_RUN = 12
@@ -60,11 +61,25 @@ def _is_word(ch):
     return ch in _WORD
 
 
+_URL_ORIGIN = re.compile(r"^([a-z][a-z0-9+.-]*://)([^/?#]*)", re.I)
+
+
+def secret_parts(value):
+    """A URL's userinfo and path/query; any other value whole (src/util/redact.ts secretParts)."""
+    m = _URL_ORIGIN.match(value)
+    if not m:
+        return [value]
+    authority = m.group(2)
+    at = authority.rfind("@")
+    parts = ([authority[:at]] if at >= 0 else []) + [value[m.end():]]
+    return [p for p in parts if p]
+
+
 def make_redactor(pairs):
     """The rule of src/util/redact.ts: (key, value) pairs -> a function of one line."""
     grams = {}
     short = []
-    for key, value in pairs:
+    for key, value in [(k, part) for k, v in pairs for part in secret_parts(v)]:
         if len(value) >= _MIN_RUN:
             for at in range(len(value) - _MIN_RUN + 1):
                 grams.setdefault(value[at:at + _MIN_RUN], []).append((key, value, at))

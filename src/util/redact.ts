@@ -12,6 +12,10 @@
 //   redacted: blanking every "8000" or "info" in a log makes it unreadable and
 //   protects nothing.
 //
+// - A URL's scheme, host and port are not secret (every loopback URL shares
+//   "http://127.0.0.1:"): only its user:password and what follows the host
+//   (a webhook's path is its key) count, each by the rules above.
+//
 // Speed: this runs on every line `logs --follow` prints. Every 12-character
 // window of every long value is indexed by a rolling hash into a bit table; a
 // line is scanned once with the same rolling hash, and only a hit in the table
@@ -66,7 +70,19 @@ export function secretValues(...sources: readonly Readonly<Record<string, string
   return [...seen].map(([key, value]) => ({ key, value }));
 }
 
-export function makeRedactor(secrets: readonly SecretValue[]): Redact {
+const URL_ORIGIN = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i;
+
+/** The parts of a value that are secret: all of it, or for a URL its userinfo and its path/query. */
+export function secretParts(value: string): string[] {
+  const m = URL_ORIGIN.exec(value);
+  if (!m) return [value];
+  const authority = m[2]!;
+  const at = authority.lastIndexOf('@');
+  return [...(at >= 0 ? [authority.slice(0, at)] : []), value.slice(m[0].length)].filter((p) => p.length > 0);
+}
+
+export function makeRedactor(given: readonly SecretValue[]): Redact {
+  const secrets = given.flatMap((s) => secretParts(s.value).map((value) => ({ key: s.key, value })));
   const long = secrets.filter((s) => s.value.length >= MIN_RUN);
   const short = secrets.filter((s) => s.value.length < MIN_RUN && redactsWhole(s.value));
   if (long.length === 0 && short.length === 0) return (text) => text;

@@ -14,12 +14,14 @@ const SECRETS: SecretValue[] = [
   { key: 'PASS', value: 'hunter2x' },
   { key: 'PORT', value: '8000' },
   { key: 'APP_ENV', value: 'production' },
+  { key: 'HOOK', value: 'https://hooks.example.com/services/T0001/B0002/XyZsecretPart' },
+  { key: 'DB', value: 'mongodb://bot:s3cr3t-pass@127.0.0.1:27017/bot' },
 ];
 
 function lines(): string[] {
   const fixed = [
     `whole ${TOKEN} end`, `Token used: ${TOKEN.slice(0, 20)}...`, `eleven ${TOKEN.slice(3, 14)}`, `twelve ${TOKEN.slice(3, 15)}`,
-    'login hunter2x; not hunter2xx nor xhunter2x; éhunter2xé', 'port 8000 in production', `u=correct-horse-battery ${TOKEN}${TOKEN}`, 'nothing here', '',
+    'login hunter2x; not hunter2xx nor xhunter2x; éhunter2xé', 'port 8000 in production', `u=correct-horse-battery ${TOKEN}${TOKEN}`, 'nothing here', '', 'POST https://hooks.example.com/services/T0001/B0002/XyZsecretPart', 'to mongodb://bot:s3cr3t-pass@127.0.0.1:27017/bot',
     `«${TOKEN.slice(5, 40)}» пароль`,
   ];
   let seed = 7;

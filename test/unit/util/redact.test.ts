@@ -57,6 +57,19 @@ describe('redact: short values (under 12) whole, as words', () => {
   });
 });
 
+describe('redact: URLs', () => {
+  const u = makeRedactor(secretValues({ HOOK: 'https://hooks.example.com/services/T0001/B0002/XyZsecretPart', DB: 'mongodb://bot:s3cr3t-pass@127.0.0.1:27017/bot', LOCAL: 'http://127.0.0.1:8002' }));
+
+  it('redacts the path of a webhook URL and the password of a database URL, not their scheme and host', () => {
+    expect(u('POST https://hooks.example.com/services/T0001/B0002/XyZsecretPart failed')).toBe('POST https://hooks.example.com[redacted:HOOK] failed');
+    expect(u('connecting to mongodb://bot:s3cr3t-pass@127.0.0.1:27017/bot')).toBe('connecting to mongodb://[redacted:DB]@127.0.0.1:27017/bot');
+  });
+
+  it('leaves a loopback URL that is only scheme, host and port alone', () => {
+    expect(u('HTTP 500 from GET http://127.0.0.1:8002/health')).toBe('HTTP 500 from GET http://127.0.0.1:8002/health');
+  });
+});
+
 describe('redact: no secrets', () => {
   it('returns the text as is', () => {
     const none = makeRedactor([]);
