@@ -20,6 +20,7 @@ export async function monitorAlerts(
   env: Readonly<Record<string, string | undefined>>,
   policy: { readonly crashWindowMs: number; readonly crashLoopExits: number },
   log: (line: string) => void,
+  redact?: (text: string) => string,
 ): Promise<MonitorAlerts | null> {
   let r: Awaited<ReturnType<typeof loadAlertConfig>>;
   try {
@@ -37,7 +38,7 @@ export async function monitorAlerts(
   const { journalFor } = await import('./journal-owner.js');
   const { stackRedactor } = await import('../util/secrets.js');
   const journal = journalFor(env, log);
-  const watch = new AlertWatch(r.config, stack, policy, log, undefined, undefined, { redact: await stackRedactor(stack, env), journal });
+  const watch = new AlertWatch(r.config, stack, policy, log, undefined, undefined, { redact: redact ?? (await stackRedactor(stack, env)), journal });
   watch.start(Number(env.restart_time) || 0, journal.load());
   const to = [r.config.telegram ? `telegram (chat ${r.config.telegram.chat}, token from ${r.config.telegram.tokenFrom})` : '', r.config.webhook ? 'a webhook' : ''].filter(Boolean);
   log(`alerts: on, to ${to.join(' and ')}`);
