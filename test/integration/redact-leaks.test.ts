@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../src/alerts/types.js';
+import { main } from '../../src/cli/main.js';
 import type { WebhookPayload } from '../../src/alerts/webhook.js';
 import { probeFor } from '../../src/probes/index.js';
 import type { Pm2App } from '../../src/stack/compile.js';
@@ -21,8 +22,8 @@ import { makeVenv } from '../helpers/venv.js';
 // over two prints) and quotes it in its health answer, under real pm2 with a
 // real monitor (dist/: build first) alerting a fake Bot API and webhook on
 // loopback. `leaky` runs as botstack compiles it (redactLogs on: it declares a
-// secret); `leakyraw` is the control, the same service with the hook's
-// redaction taken out of its pm2 env.
+// secret); `leakyraw` is the control, the same service with `redactLogs: false`.
+// `botstack logs` runs in-process (main()) on the stack file.
 
 const TOKEN = '7412345678:AAHk2xQ9vL_mZpR8tYw3NcD5fGjK1sE0uOb';
 const LEAKY = join(REPO, 'test', 'fixtures', 'redact', 'leaky.py');
@@ -65,15 +66,12 @@ describe('secrets a service prints (real pm2, a real monitor, a fake Bot API)', 
       name, kind: 'python' as const, script: LEAKY, port, env: { PORT: String(port) }, secrets: ['BOT_TOKEN'],
       health: { type: 'http' as const, path: '/health', expectJson: { field: 'status', equals: 'ok' }, failureThreshold: 1, startGrace: '1s' },
     });
-    const input: StackInput = { name: 'leaks', root, services: [leaky('leaky', a!), leaky('leakyraw', b!), { name: 'monitor', kind: 'monitor' }] };
+    const input: StackInput = { name: 'leaks', root, services: [leaky('leaky', a!), { ...leaky('leakyraw', b!), redactLogs: false }, { name: 'monitor', kind: 'monitor' }] };
+    writeFileSync(join(root, 'stack.config.mjs'), `export default ${JSON.stringify(input, null, 2)};\n`);
     stack = mustLoad(input);
-    const apps: Pm2App[] = compileStack(stack).map((app) => {
-      if (app.name === 'monitor') return { ...app, env: { ...app.env, BOTSTACK_MONITOR_POLICY: JSON.stringify({ maxHeals: 0 }) } };
-      if (app.name !== 'leakyraw') return app;
-      const { BOTSTACK_REDACT_KEYS: _k, BOTSTACK_REDACT_ENV_FILE: _f, ...env } = app.env;
-      return { ...app, env };
-    });
+    const apps: Pm2App[] = compileStack(stack).map((app) => (app.name === 'monitor' ? { ...app, env: { ...app.env, BOTSTACK_MONITOR_POLICY: JSON.stringify({ maxHeals: 0 }) } } : app));
     expect(apps.find((p) => p.name === 'leaky')!.env).toMatchObject({ BOTSTACK_REDACT_KEYS: 'BOT_TOKEN', BOTSTACK_REDACT_ENV_FILE: join(root, '.env') });
+    expect(apps.find((p) => p.name === 'leakyraw')!.env).not.toHaveProperty('BOTSTACK_REDACT_KEYS');
     d = await startPm2(cleanup);
     await d.client.start(apps);
   }, 120_000);
@@ -109,9 +107,47 @@ describe('secrets a service prints (real pm2, a real monitor, a fake Bot API)', 
     const r = await p.probe(new AbortController().signal);
     await p.close();
     expect(r.ok ? '' : r.reason).toContain(TOKEN.slice(0, 20));
-    // The monitor's own log says what it sent, redacted too.
-    const alertLines = readFileSync(join(root, 'logs', 'monitor.out.log'), 'utf8').split('\n').filter((l) => l.includes(' alerts: '));
-    expect(leaks(alertLines.join('\n'))).toEqual([]);
-    expect(readFileSync(join(root, 'logs', 'monitor.out.log'), 'utf8')).toContain('field status is "Token used: [redacted:BOT_TOKEN]..."');
+    // The monitor's own log (its state changes quote the probe too) and its report are redacted.
+    const monitorLog = readFileSync(join(root, 'logs', 'monitor.out.log'), 'utf8');
+    expect(leaks(monitorLog)).toEqual([]);
+    expect(monitorLog).toContain('field status is "Token used: [redacted:BOT_TOKEN]..."');
+    const report = await d.client.trigger('monitor', 'health', undefined, 5000);
+    expect(JSON.stringify(report)).toContain('[redacted:BOT_TOKEN]');
+    expect(leaks(JSON.stringify(report))).toEqual([]);
   }, 150_000);
+
+  /** `botstack <args>` in-process, against the stack file; no pm2 daemon at PM2_HOME, so the stack's log paths are read. */
+  async function cli(args: string[], signal?: AbortSignal) {
+    const out = { stdout: '', stderr: '' };
+    const io = {
+      stdout: { write: (t: string) => ((out.stdout += t), true) }, stderr: { write: (t: string) => ((out.stderr += t), true) },
+      env: { PM2_HOME: join(root, 'no-pm2-here') }, cwd: root, ...(signal ? { signal } : {}),
+    };
+    const code = await main([...args, '--config', join(root, 'stack.config.mjs')], io);
+    return { code, ...out };
+  }
+
+  it('botstack logs, in every mode, shows none of it, even from the control whose files hold it all', async () => {
+    await printed('leakyraw');
+    const raw = readFileSync(join(root, 'logs', 'leakyraw.out.log'), 'utf8') + readFileSync(join(root, 'logs', 'leakyraw.err.log'), 'utf8');
+    expect(leaks(raw).length).toBeGreaterThan(0); // control: the file holds it
+    const runs = [['logs', 'leakyraw'], ['logs'], ['logs', 'leakyraw', '--errors'], ['logs', 'leakyraw', '--errors', '--json'], ['logs', 'leakyraw', '--json'], ['logs', 'leakyraw', '--since', '1h'], ['logs', 'leakyraw', '--lines', '3']];
+    for (const args of runs) {
+      const r = await cli(args);
+      expect({ args, leaks: leaks(r.stdout + r.stderr) }).toEqual({ args, leaks: [] });
+    }
+    expect((await cli(['logs', 'leakyraw'])).stdout).toMatch(/^leakyraw\| \S+: whole token: \[redacted:BOT_TOKEN\]$/m);
+    expect((await cli(['logs', 'leakyraw', '--errors'])).stdout).toMatch(/leakyraw! \S+: ERROR token check failed, Token used: \[redacted:BOT_TOKEN\]\.\.\.$/m);
+    // --follow: the lines a restart prints, as they come.
+    const stop = new AbortController();
+    const following = cli(['logs', 'leakyraw', '--follow'], stop.signal);
+    const before = readFileSync(join(root, 'logs', 'leakyraw.out.log'), 'utf8').split('printed').length;
+    await d.client.restart('leakyraw', 30_000);
+    await waitFor('printed again', () => (readFileSync(join(root, 'logs', 'leakyraw.out.log'), 'utf8').split('printed').length > before ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    await new Promise((r) => setTimeout(r, 600)); // follow polls every 200 ms: let it read what was written
+    stop.abort();
+    const f = await following;
+    expect(f.stdout.split('\n').filter((l) => /^leakyraw\| \S+: whole token: \[redacted:BOT_TOKEN\]$/.test(l)).length).toBeGreaterThanOrEqual(2);
+    expect(leaks(f.stdout)).toEqual([]);
+  }, 120_000);
 });
