@@ -15,6 +15,8 @@ import sys
 
 _MIN_RUN = 12
 _MIN_WHOLE = 6
+# MIN_RUN // 2: every run of MIN_RUN holds an aligned piece this long.
+_ANCHOR = 6
 _NOT_SECRET = {"production", "development", "staging", "localhost", "127.0.0.1", "0.0.0.0", "warning", "critical"}
 _SETTINGS = {"BOTSTACK_ALERT_TELEGRAM_CHAT", "BOTSTACK_ALERT_TELEGRAM_API", "BOTSTACK_ALERT_DISK_MIN_FREE"}
 _HOLD_MAX = 64 * 1024
@@ -78,11 +80,14 @@ def secret_parts(value):
 def make_redactor(pairs):
     """The rule of src/util/redact.ts: (key, value) pairs -> a function of one line."""
     grams = {}
+    anchors = set()
     short = []
     for key, value in [(k, part) for k, v in pairs for part in secret_parts(v)]:
         if len(value) >= _MIN_RUN:
             for at in range(len(value) - _MIN_RUN + 1):
                 grams.setdefault(value[at:at + _MIN_RUN], []).append((key, value, at))
+            for at in range(len(value) - _ANCHOR + 1):
+                anchors.add(value[at:at + _ANCHOR])
         elif len(value) >= _MIN_WHOLE and not value.isdigit() and value.lower() not in _NOT_SECRET:
             short.append((key, value))
     short.sort(key=lambda kv: -len(kv[1]))
@@ -104,17 +109,26 @@ def make_redactor(pairs):
 
     def redact(line):
         hits = []
-        if grams:
-            p, last = 0, len(line) - _MIN_RUN
+        if grams and len(line) >= _MIN_RUN:
+            # The scan of src/util/redact.ts, visiting only the windows that can match: a
+            # 12-character run holds a 6-character piece of the secret starting at a multiple
+            # of 6, so only the windows near such a piece are looked up. Same hits, same order.
+            last = len(line) - _MIN_RUN
             get = grams.get
-            while p <= last:
-                found = get(line[p:p + _MIN_RUN])
-                if found:
-                    hit = widest(line, p, found)
-                    hits.append(hit)
-                    p = hit[1]
-                else:
-                    p += 1
+            p = 0
+            for a in range(0, len(line) - _ANCHOR + 1, _ANCHOR):
+                if line[a:a + _ANCHOR] not in anchors:
+                    continue
+                p = max(p, a - _ANCHOR)
+                stop = min(a, last)
+                while p <= stop:
+                    found = get(line[p:p + _MIN_RUN])
+                    if found:
+                        hit = widest(line, p, found)
+                        hits.append(hit)
+                        p = hit[1]
+                    else:
+                        p += 1
         for key, value in short:
             i = line.find(value)
             while i >= 0:
