@@ -66,9 +66,7 @@ describe('alert journal', () => {
     await until('first attempt', () => first.got.length === 1);
     d1.push([ev('web')]);
     d1.push([ev('bot')]);
-    const t0 = performance.now();
-    await d1.drain(300);
-    expect(performance.now() - t0).toBeLessThan(1500);
+    await d1.drain(300); // resolves although the channel would have it wait 60 s
     expect(j.state.queues.telegram!.flatMap((m) => m.events.map((e) => e.service))).toEqual(['api', 'web', 'bot']);
     // The next start.
     const second = channel(() => ({ type: 'sent' }));
