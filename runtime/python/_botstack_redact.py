@@ -159,22 +159,28 @@ class _RedactingStream:
     """A text stream that writes whole lines, redacted; everything else is the stream it wraps."""
 
     def __init__(self, stream, redact):
+        import threading
+
         self._stream = stream
         self._redact = redact
         self._held = ""
+        # Threads print too: the held part of a line is read and replaced as one step.
+        # Reentrant, so a signal handler that prints in the middle of a write cannot deadlock.
+        self._lock = threading.RLock()
 
     def write(self, text):
         if not isinstance(text, str):
             return self._stream.write(text)  # raises as the real stream would
-        data = self._held + text
-        cut = data.rfind("\n")
-        if cut < 0 and len(data) < _HOLD_MAX:
-            self._held = data
-            return len(text)
-        if cut < 0:
-            cut = len(data) - 1
-        whole, self._held = data[:cut + 1], data[cut + 1:]
-        self._stream.write("\n".join(self._redact(line) for line in whole.split("\n")))
+        with self._lock:
+            data = self._held + text
+            cut = data.rfind("\n")
+            if cut < 0 and len(data) < _HOLD_MAX:
+                self._held = data
+                return len(text)
+            if cut < 0:
+                cut = len(data) - 1
+            whole, self._held = data[:cut + 1], data[cut + 1:]
+            self._stream.write("\n".join(self._redact(line) for line in whole.split("\n")))
         return len(text)
 
     def writelines(self, lines):
@@ -187,8 +193,9 @@ class _RedactingStream:
 
     def release(self):
         """What is held, written as it is (at exit)."""
-        if self._held:
+        with self._lock:
             held, self._held = self._held, ""
+        if held:
             try:
                 self._stream.write(self._redact(held))
                 self._stream.flush()
