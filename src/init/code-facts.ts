@@ -19,7 +19,7 @@ export interface CodeFacts {
   readonly reads: ReadonlySet<string> | null;
 }
 
-const WEB = /^(uvicorn|gunicorn|hypercorn|flask|daphne|granian|waitress-serve)$/;
+const WEB = /^(uvicorn|gunicorn|hypercorn|flask|fastapi|daphne|granian|waitress-serve)$/;
 const SKIP = /^(venv|\.venv|env|site-packages|node_modules|\.git|__pycache__|tests?|dist|build)$/;
 // os.getenv("X"), os.environ["X"], os.environ.get("X"), getenv('X'), environ.get, decouple's config("X"), env("X"), env.str("X"), process.env.X / ["X"]
 const READS = [

@@ -91,5 +91,11 @@ export function appSpecOf(argv: readonly string[], env: Readonly<Record<string, 
   if (flaskApp) return flaskApp.replace(/\.py$/, '').replace(/\//g, '.');
   // `flask run` with nothing set imports app.py or wsgi.py.
   if (argv.some((w) => /(^|\/)flask$/.test(w)) && argv.includes('run')) return 'app';
+  // `fastapi run [path]`: the file given, else main.py (the CLI also tries app.py, api.py, app/main.py).
+  const fa = argv.findIndex((w) => /(^|\/)fastapi$/.test(w));
+  if (fa >= 0 && (argv[fa + 1] === 'run' || argv[fa + 1] === 'dev')) {
+    const path = argv.slice(fa + 2).find((w) => /\.py$/.test(w));
+    return path !== undefined ? path.replace(/\.py$/, '').replace(/^\.\//, '').replace(/\//g, '.') : 'main';
+  }
   return null;
 }

@@ -49,7 +49,7 @@ export async function planInit(opts: InitOptions): Promise<InitResult> {
     else {
       const apps = r.source.apps;
       // The services' own code beside the script: health routes and the env keys it reads.
-      sources.push({ file: abs, apps, hints: textHints(r.source.text, apps), facts: new Map(apps.map((a) => [a, codeFacts(a, abs)])) });
+      sources.push({ file: abs, apps, hints: textHints(r.source.text, apps, abs), facts: new Map(apps.map((a) => [a, codeFacts(a, abs)])) });
     }
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -6,9 +6,11 @@ import type { PlannedService } from './types.js';
 // `// FILL IN <field>: …` comment saying what to write, which check and start
 // report as unresolved-path until the operator writes it.
 
-const SHELL = /\$\(|`|\$\{|\$[A-Za-z_0-9]/;
+// Shell, and the placeholders of the templates units and scripts ship as (Jinja/Ansible `{{ dir }}`, systemd `%h`).
+const SHELL = /\$\(|`|\$\{|\$[A-Za-z_0-9]|\{\{|(^|\/)%[hHuUiIn](\/|$)/;
 
 export const isUnresolved = (v: string | null | undefined): v is string => typeof v === 'string' && SHELL.test(v);
+const what = (v: string): string => (/\{\{|%[a-zA-Z]/.test(v) ? 'a template placeholder' : 'shell');
 
 type Fill = { field: string; what: string };
 
@@ -20,7 +22,7 @@ type Fill = { field: string; what: string };
 export function resolvePaths(name: string, p: { cwd: string | null; rawCwd: string | null; target: string; kind: PlannedService['kind']; dbpath: string | null }): { cwd: string | null; target: string; dbpath: string | null; unresolved: Fill[] } {
   const out: Fill[] = [];
   let { cwd, target, dbpath } = p;
-  if (isUnresolved(p.rawCwd)) out.push({ field: 'cwd', what: `the script runs ${name} in "${p.rawCwd}", which init cannot resolve; write that folder (relative to the root, or absolute) as cwd: '…'` });
+  if (isUnresolved(p.rawCwd)) out.push({ field: 'cwd', what: `the script runs ${name} in "${p.rawCwd}", which init cannot resolve (${what(p.rawCwd)}); write that folder (relative to the root, or absolute) as cwd: '…'` });
   if ((p.kind === 'python' || p.kind === 'node') && isUnresolved(target)) {
     const folder = dirname(target);
     target = basename(target);

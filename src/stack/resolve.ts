@@ -76,6 +76,7 @@ function resolveService(s: ParsedService, index: number, ctx: ServiceContext): S
     reload,
     launch: buildLaunch(s, { ...ctx, cwd, venv, port, reload }),
     venv,
+    ...((s.kind === 'uvicorn' || s.kind === 'python') && s.redactLogs !== undefined ? { redactLogs: s.redactLogs } : {}),
     index,
     ...(s.deploy ? { deployPaths: [...s.deploy.paths] } : {}),
   };

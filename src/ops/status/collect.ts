@@ -1,3 +1,4 @@
+import { failureRedactor } from '../shared/excerpt.js';
 import type { Pm2Client } from '../../pm2/client.js';
 import type { ProcessInfo } from '../../pm2/types.js';
 import type { Service, Stack } from '../../stack/types.js';
@@ -48,7 +49,12 @@ export async function collectStatus(client: Pm2Client, stack: Stack, opts: Colle
   const health = await healthView(client, stack, list, opts.signal);
   const snap = snapshot();
   const now = (opts.now ?? Date.now)();
-  const services = stack.services.map((s) => serviceStatus(s, mine(s.name), health.byName.get(s.name), snap, now));
+  // A probe's reason can quote what a service answered (a health body holding its token): redacted like every text shown.
+  const redact = failureRedactor(stack);
+  const services = stack.services.map((s) => {
+    const st = serviceStatus(s, mine(s.name), health.byName.get(s.name), snap, now);
+    return { ...st, ...(st.lastError ? { lastError: redact(st.lastError) } : {}), ...(st.note ? { note: redact(st.note) } : {}) };
+  });
   return {
     stack: stackState(services),
     profile: stack.profile,

@@ -29,12 +29,24 @@ const finding = (ctx: RuleContext, line: number, what: string): Finding => ({
   fix: FIX,
 });
 
+/** An `if` that installs only what is missing: `if ! python3 -c "import x"`, `if [ ! -d venv ]`, `if ! pip show x`. */
+const ONLY_WHEN_MISSING = /^\s*(el)?if\s+(!\s*(\S*python[\d.]*\s+-c\s+["']?\s*import\b|\S*pip[\d.]*\s+show\b|command\s+-v\b)|\[\[?\s*!\s*-[dfex]\s+\S*venv)/;
+
+/** The if lines an install sits under (from its branch choices: `if@<at>:<line>`), any of which tests for something missing. */
+function onlyWhenMissing(l: Launch, lines: readonly string[]): boolean {
+  return Object.keys(l.choices).some((g) => {
+    const m = /^if@[^:]*:(\d+)$/.exec(g);
+    return m !== null && (l.choices[g] ?? 1) === 0 && ONLY_WHEN_MISSING.test(lines[Number(m[1]) - 1] ?? '');
+  });
+}
+
 /** A start script's pip installs (only where it starts services: a setup script installs once, by hand). */
-export function pipInShell(launches: readonly Launch[], ctx: RuleContext): Finding[] {
+export function pipInShell(launches: readonly Launch[], ctx: RuleContext, text = ''): Finding[] {
   if (ctx.apps.length === 0) return [];
   const seen = new Set<number>();
+  const lines = text.split('\n');
   return launches.flatMap((l) => {
-    if (l.dev || !isPipInstallR(l.argv) || seen.has(l.ownLine)) return [];
+    if (l.dev || !isPipInstallR(l.argv) || seen.has(l.ownLine) || onlyWhenMissing(l, lines)) return [];
     seen.add(l.ownLine);
     return [finding(ctx, l.ownLine, l.argv.join(' '))];
   });

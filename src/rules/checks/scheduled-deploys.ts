@@ -7,7 +7,7 @@ import type { Finding, RuleContext } from '../types.js';
 // file itself: a setup script that installs a crontab line running a deploy
 // script (`(crontab -l; echo …) | crontab -`, `>> /etc/crontab`, a heredoc into
 // /etc/cron.d/x), a unit or crontab line that runs a deploy script which pulls,
-// and a webhook receiver unit that runs one on every push. Each names the line
+// and a webhook receiver that runs one on every push (webhooks.ts). Each names the line
 // that installs or runs it, and points to `botstack deploy`.
 
 const FIX = 'deploy with `botstack deploy` (pull, check, health-gated restart, rollback) run by a person, or schedule it with the stack\'s deploy.every, which holds the monitor and restarts one service at a time; remove the unattended entry';
@@ -57,6 +57,9 @@ export function deploysBy(command: string, fileAbs: string): Evidence | null {
     if (pull) return { what: `runs ${basename(s)}, which runs \`${pull.text}\` (${basename(s)} line ${pull.line})`, certain: true };
     if (!near && DEPLOY_NAME.test(basename(s))) return { what: `runs ${basename(s)}`, certain: false };
   }
+  // `./git.sh /data pull`, `php artisan deploy:projects`, `docker compose pull`: the command says what it does.
+  const word = /(?:^|\s)(pull|deploy(?::[\w-]+)?|redeploy)(?=\s|$|;|&)/.exec(command);
+  if (word) return { what: `runs \`${command.split(/\s*(?:>>?|2>)/)[0]?.trim() ?? command}\`, which by its own words (${word[1]}) pulls or deploys`, certain: false };
   return null;
 }
 
@@ -102,7 +105,7 @@ export function cronInstalls(text: string, launches: readonly Launch[], ctx: Rul
   });
 }
 
-/** A unit or crontab whose command runs a deploy script that pulls; a webhook receiver unit. */
+/** A unit or crontab whose command runs a deploy script that pulls (webhook receivers: webhooks.ts). */
 export function scheduledDeploys(text: string, kind: 'systemd' | 'cron', ctx: RuleContext, fileAbs: string): Finding[] {
   const out: Finding[] = [];
   const unitName = basename(fileAbs);
@@ -110,11 +113,7 @@ export function scheduledDeploys(text: string, kind: 'systemd' | 'cron', ctx: Ru
     const line = raw.trim();
     const command = kind === 'systemd' ? /^Exec(Start|StartPre|StartPost|Reload)=[-@+!:]*(.*)$/.exec(line)?.[2] : CRON_ENTRY.exec(line)?.[5];
     if (command === undefined || PULL_TEXT.test(command)) continue; // a pull in the line itself is auto-pull's already
-    if (kind === 'systemd' && (WEBHOOK.test(unitName) || WEBHOOK.test(command))) {
-      const ev = deploysBy(command, fileAbs);
-      out.push(finding(ctx, i + 1, `a webhook receiver runs here (${unitName})${ev ? ` and ${ev.what}` : ''}: every push to the repo deploys onto the serving host by itself, with nobody watching, the way the incident's restarts began`));
-      continue;
-    }
+    if (kind === 'systemd' && (WEBHOOK.test(unitName) || WEBHOOK.test(command))) continue; // webhooks.ts reads the receiver's code
     const ev = deploysBy(command, fileAbs);
     if (ev?.certain) out.push(finding(ctx, i + 1, `${kind === 'cron' ? 'cron' : `this unit${/\.service$/.test(unitName) ? ' (and the timer or path unit that starts it)' : ''}`} ${ev.what}, on the serving host, with nobody watching`));
   }

@@ -8,7 +8,8 @@ import { finding } from '../types.js';
 // `// FILL IN <field>: …` comment instead of code; both are errors here, and
 // `start` refuses both with the same message.
 
-const SHELL = /\$\(|`|\$\{|\$[A-Za-z_]/;
+// Shell, and template placeholders (`{{ app_dir }}`), neither of which pm2 or botstack fills in.
+const SHELL = /\$\(|`|\$\{|\$[A-Za-z_]|\{\{/;
 export const FILL_IN = /^\s*\/\/\s*FILL IN\s+([\w.]+):\s*(.*)$/;
 
 /** The stack field an app's value came from, for the message. */

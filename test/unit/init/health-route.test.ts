@@ -75,6 +75,8 @@ describe('init: health route from the app module', () => {
     expect(appSpecOf(['gunicorn', '-w', '2', 'wsgi:create_app()'], {})).toBe('wsgi:create_app()');
     expect(appSpecOf(['flask', 'run'], { FLASK_APP: 'web/app.py' })).toBe('web.app');
     expect(appSpecOf(['flask', '--app', 'hello', 'run'], {})).toBe('hello');
+    expect(appSpecOf(['fastapi', 'run', '--port', '4101'], {})).toBe('main');
+    expect(appSpecOf(['fastapi', 'run', 'src/api.py'], {})).toBe('src.api');
     expect(appSpecOf(['python', 'bot.py'], {})).toBeNull();
   });
 });

@@ -84,7 +84,7 @@ describe("init on the incident's project", () => {
   it('a folder init cannot resolve is a FILL IN comment, never code; check and start both name the service and field', async () => {
     const dir = project(readFileSync(SCRIPT, 'utf8').replace('cd "$PROJECT_DIR"\n', 'cd "$APP_HOME"\n').replace('--dbpath /tmp/mongo_data', '--dbpath /var/lib/mongodb'));
     const text = await init(dir);
-    expect(text).toContain(`// FILL IN cwd: the script runs api in "$APP_HOME", which init cannot resolve; write that folder (relative to the root, or absolute) as cwd: '…'`);
+    expect(text).toContain(`// FILL IN cwd: the script runs api in "$APP_HOME", which init cannot resolve (shell); write that folder (relative to the root, or absolute) as cwd: '…'`);
     expect(text).not.toMatch(/cwd: '\$/);
     const c = await checkFile(join(dir, 'ecosystem.config.ts'), 'ecosystem.config.ts', {});
     const errors = c.ok ? c.findings.filter((f) => f.severity === 'error') : [];
@@ -100,5 +100,16 @@ describe("init on the incident's project", () => {
     writeFileSync(join(dir, 'ecosystem.config.ts'), readFileSync(join(dir, 'ecosystem.config.ts'), 'utf8').replace(/ *\/\/ FILL IN cwd:.*\n/g, ''));
     const again = await checkFile(join(dir, 'ecosystem.config.ts'), 'ecosystem.config.ts', {});
     expect(again.ok && again.findings.filter((f) => f.rule === 'unresolved-path')).toEqual([]);
+  });
+});
+
+describe('init: a unit shipped as a template', () => {
+  it('WorkingDirectory={{ python_app_dir }} (Ansible): a FILL IN for cwd, never a folder named "{{ python_app_dir }}"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'botstack-tpl-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'python-service.service'), '[Service]\nWorkingDirectory={{ python_app_dir }}\nExecStart=/usr/bin/uvicorn main:app --host 127.0.0.1 --port 5002\nRestart=always\n');
+    const r = await planInit({ from: ['python-service.service'], out: join(dir, 'stack.ts'), force: true, cwd: dir, env: {} });
+    expect(r.ok && r.text).toContain('// FILL IN cwd: the script runs main in "{{ python_app_dir }}", which init cannot resolve (a template placeholder)');
+    expect(r.ok && r.text).not.toMatch(/cwd: '\{\{/);
   });
 });

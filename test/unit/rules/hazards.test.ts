@@ -73,6 +73,7 @@ describe('unresolved-path', () => {
     expect(unresolvedPath(app({ format: 'botstack' }), ctx([]))).toEqual([]);
     expect(unresolvedPath(app({ format: 'shell', cwd: '$APP_HOME' }), ctx([]))).toEqual([]);
     expect(unresolvedPath(app({ cwd: '$HOME/app' }), ctx([]))[0]?.message).toContain('api.cwd');
+    expect(unresolvedPath(app({ cwd: '/opt/{{ project }}/api' }), ctx([]))[0]?.message).toContain('api.cwd');
   });
 });
 
@@ -84,6 +85,12 @@ describe('pip-install-on-start', () => {
   it('control: a setup script that installs and starts nothing; pip install of one package', async () => {
     expect(await rules('b/setup.sh', '#!/bin/bash\npython3 -m venv venv\nvenv/bin/pip install -r requirements.txt\n')).toEqual([]);
     expect(await rules('b/start2.sh', '#!/bin/bash\npip install uvloop\nexec uvicorn app:app --port 8000\n')).not.toContain('2:pip-install-on-start');
+  });
+  it('control: an install only when something is missing (`if ! python3 -c "import ccxt"`, `if [ ! -d venv ]`) changes nothing on a working host', async () => {
+    const s = (cond: string) => `#!/bin/bash\nif ${cond}; then\n    pip3 install -r requirements.txt\nfi\nexec python3 bot.py\n`;
+    expect(await rules('b/s3.sh', s('! python3 -c "import ccxt" 2>/dev/null'))).not.toContain('3:pip-install-on-start');
+    expect(await rules('b/s4.sh', s('[ ! -d venv ]'))).not.toContain('3:pip-install-on-start');
+    expect(await rules('b/s5.sh', s('[ -f requirements.txt ]'))).toContain('3:pip-install-on-start');
   });
   it('ExecStartPre in a unit and a compose command; control: a Dockerfile RUN', async () => {
     expect(await rules('u/bot.service', '[Service]\nExecStartPre=/srv/bot/venv/bin/pip install -r /srv/bot/requirements.txt\nExecStart=/srv/bot/venv/bin/python bot.py\n')).toContain('2:pip-install-on-start');
@@ -106,15 +113,32 @@ describe('auto-pull in its real forms', () => {
     expect(await rules('v/s2.sh', '#!/bin/bash\necho "0 * * * * root /opt/app/deploy-vps.sh" >> /etc/crontab\n')).toContain('2:auto-pull');
     expect(await rules('v/s3.sh', '#!/bin/bash\ncat > /etc/cron.d/app <<EOF\n*/10 * * * * root cd /opt/app && git pull\nEOF\n')).toContain('2:auto-pull');
   });
+  it('a crontab entry whose command says it deploys or pulls (artisan deploy:projects, ./git.sh /data pull)', async () => {
+    expect(await rules('v/s5.sh', '#!/bin/bash\n(crontab -l 2>/dev/null; echo "* * * * * php /srv/agent/artisan deploy:projects > /dev/null 2>&1") | crontab -\n')).toContain('2:auto-pull');
+    expect(await rules('v/s6.sh', '#!/bin/bash\n(crontab -l; echo "5-55/10 * * * * cd /data/scripts/linux && ./git.sh /data pull &>/tmp/git.log") | crontab -\n')).toContain('2:auto-pull');
+  });
   it('control: a crontab line for backups or @reboot start is no deploy', async () => {
     put('v/backup.sh', '#!/bin/bash\nmongodump --out /backups\n');
     expect(await rules('v/s4.sh', '#!/bin/bash\n(crontab -l; echo "0 3 * * * /opt/app/backup.sh") | crontab -\n')).toEqual([]);
   });
   it('a unit that runs the deploy script; a webhook receiver unit; control: a unit running the bot', async () => {
     expect(await rules('v/deploy.service', '[Service]\nType=oneshot\nExecStart=/opt/app/deploy-vps.sh\n')).toContain('3:auto-pull');
+    put('v/webhook_receiver.py', 'import subprocess\ndef on_push():\n    subprocess.run(["/opt/app/deploy-vps.sh"])\n');
     expect(await rules('v/webhook-receiver.service', '[Service]\nExecStart=/usr/bin/python3 /opt/app/webhook_receiver.py\nRestart=always\n')).toContain('2:auto-pull');
+    // Control: a Telegram bot in webhook mode is no deploy.
+    put('w/bot_webhook.py', 'from aiogram import Bot\nasync def on_update(u): ...\n');
+    expect(await rules('w/bot-webhook.service', '[Service]\nExecStart=/usr/bin/python3 /opt/bot/bot_webhook.py\nRestart=always\n')).not.toContain('2:auto-pull');
     put('v/bot.py', 'print(1)\n');
     expect((await rules('v/bot.service', '[Service]\nExecStart=/opt/app/venv/bin/python /opt/app/bot.py\n')).filter((r) => r.endsWith('auto-pull'))).toEqual([]);
+  });
+  it('a pm2 app that is a webhook receiver running git pull (webhook-to-pull)', async () => {
+    put('h/src/handle-hook-request.js', "const r = spawn(GIT, 'pull', { cwd });\n");
+    put('h/src/bin', '#!/usr/bin/env node\nrequire("./handle-hook-request.js");\n');
+    expect(await find('h/ecosystem.yml', 'apps:\n  - script: ./src/bin\n    name: webhook-to-pull\n', 'auto-pull')).toHaveLength(1);
+  });
+  it('the pull inside a function is reported on its own line, not at `main "$@"`', async () => {
+    const [f] = await find('v/deploy-vps.sh', deploy, 'auto-pull');
+    expect(f?.line).toBe(6);
   });
   it('a crontab file line running the deploy script', async () => {
     expect(await rules('v/crontab', '*/5 * * * * /opt/app/deploy-vps.sh >> /var/log/d.log 2>&1\n')).toContain('1:auto-pull');

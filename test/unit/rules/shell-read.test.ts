@@ -173,6 +173,19 @@ describe('syntax bash accepts', () => {
   });
 });
 
+describe('a script handed to a local shell on stdin', () => {
+  it("sudo -u ubuntu bash <<'EOF' … EOF (cloud-init user data): its lines run, in a child shell, at their own line numbers", () => {
+    const text = "#!/bin/bash\nset -e\nsudo -u ubuntu bash <<'EOF'\ncd ~/app/srvc_query\nsource .venv/bin/activate\nnohup fastapi run --port 4101 --host 0.0.0.0 >~/http.log 2>&1 &\nEOF\necho done\n";
+    const [a] = apps(text);
+    expect(a).toMatchObject({ line: 6, cwd: '~/app/srvc_query', inVenv: true, port: 4101 });
+    expect(a?.argv.slice(0, 2)).toEqual(['fastapi', 'run']);
+  });
+  it('control: a heredoc to cat, or to ssh host bash (another machine), stays data', () => {
+    expect(apps("cat > run.sh <<'EOF'\nnohup python bot.py &\nEOF\n")).toEqual([]);
+    expect(apps("ssh deploy@host bash <<'EOF'\nnohup python bot.py &\nEOF\n")).toEqual([]);
+  });
+});
+
 describe('pm2 start lines are pm2 apps', () => {
   it('reads the flags into the app', () => {
     const [a] = apps('pm2 start app.py --name bot --max-memory-restart 300M --watch --time -o o.log -e e.log --interpreter python3 --max-restarts 5');

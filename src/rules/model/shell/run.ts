@@ -1,6 +1,7 @@
 import type { Token } from '../words.js';
 import { builtin, isPull } from './builtins.js';
 import { expand } from './expand.js';
+import { inlineShellHeredocs } from './heredoc-scripts.js';
 import { expandPath } from './path-subst.js';
 import { unwrap } from './launch.js';
 import type { Launch, LoopInfo, PullCommand, RunResult } from './results.js';
@@ -180,6 +181,6 @@ export function runScript(text: string, opts: RunOptions = {}): RunResult {
   const launches: Launch[] = [];
   const pulls: PullCommand[] = [];
   const ctx: Ctx = { funcs: new Map(), choices: {}, bg: false, out: null, err: null, loop: null, args: [], depth: 0, dev: false, tty: false, line: opts.line ?? null, ownAt: opts.line ?? null, script: opts.script ?? null, launches, pulls };
-  new Walker().run(parseShell(text), opts.state ?? freshState(), ctx);
+  new Walker().run(parseShell(inlineShellHeredocs(text)), opts.state ?? freshState(), ctx);
   return { launches, pulls };
 }
