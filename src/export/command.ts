@@ -1,7 +1,10 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, line, type CliIO } from '../cli/io.js';
 import { loadConfig } from '../ops/context.js';
 import { ExportInputError } from './errors.js';
+import { MONITOR_DIR } from './monitor.js';
+import { monitorBundle } from './monitor-bundle.js';
 import { exportStack } from './render.js';
 import { TARGETS, type Target } from './types.js';
 import { writeFiles, yamlToStream, type Written } from './write.js';
@@ -31,8 +34,16 @@ export async function runExport(io: CliIO, target: string, opts: ExportCommandOp
   const dir = resolve(io.cwd, opts.out !== undefined && !toStdout ? opts.out : defaultOut(t));
   const shown = toStdout ? '<dir>' : show(io.cwd, dir);
   try {
-    const result = exportStack(stack, t, { ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}), images: opts.image, outDisplay: shown });
-    const written: Written[] = toStdout ? [] : writeFiles(dir, result.files, opts.force === true);
+    const result = exportStack(stack, t, {
+      ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
+      images: opts.image,
+      outDisplay: shown,
+      ...(toStdout ? {} : { outDir: dir }),
+      requirements: existsSync(join(stack.root, 'requirements.txt')),
+    });
+    // The monitor's code is bundled here, not in the pure render: it reads this botstack's own files.
+    const files = !toStdout && result.files.some((f) => f.path.startsWith(`${MONITOR_DIR}/`)) ? [...result.files, await monitorBundle()] : result.files;
+    const written: Written[] = toStdout ? [] : writeFiles(dir, files, opts.force === true);
     for (const w of result.warnings) line(io.stderr, `botstack: warning: ${w}`);
     if (opts.json) {
       io.stdout.write(JSON.stringify({ target: t, out: toStdout ? '-' : dir, files: toStdout ? result.files : written, warnings: result.warnings, next: result.next }, null, 2) + '\n');
