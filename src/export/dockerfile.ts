@@ -33,7 +33,8 @@ export function dockerfileFiles(stack: Stack, model: ExportModel, opts: Dockerfi
     `FROM ${PYTHON_BASE_IMAGE} AS source`,
     '# Secrets and local state out before anything is copied into the image (any builder, any ignore file).',
     'COPY . /src',
-    `RUN cd /src && rm -rf ${ignored.filter((l) => !l.includes('*')).join(' ')} .env.* && find . -name __pycache__ -prune -exec rm -rf {} +`,
+    // .env at any depth: an export folder inside the root holds the .env link Compose reads.
+    `RUN cd /src && rm -rf ${ignored.filter((l) => !l.includes('*')).join(' ')} && find . \\( -name .env -o -name '.env.*' -o -name __pycache__ \\) -prune -exec rm -rf {} +`,
     '',
     `FROM ${PYTHON_BASE_IMAGE}`,
     '# Output unbuffered: one printed line is one log line, seen when it is printed.',
@@ -69,7 +70,7 @@ function ignoreLines(stack: Stack): string[] {
   const fromStack = [rel(stack.envFile), rel(stack.venv), rel(stack.logDir)].filter((x): x is string => x !== null);
   return [
     '# Secrets never go into an image: .env is read at run time (env_file, or a Secret).',
-    ...new Set([...fromStack, '.env', '.env.*', 'venv', '.venv', 'logs', 'data', 'run', '.git', '**/__pycache__', 'node_modules']),
+    ...new Set([...fromStack, '.env', '.env.*', '**/.env', '**/.env.*', 'venv', '.venv', 'logs', 'data', 'run', '.git', '**/__pycache__', 'node_modules']),
     '',
   ];
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../util/package-root.js';
 import { MONITOR_BUNDLE, MONITOR_DIR } from './monitor.js';
 import type { ExportFile } from './types.js';
@@ -11,8 +12,10 @@ import type { ExportFile } from './types.js';
 
 export async function monitorBundle(): Promise<ExportFile> {
   const root = packageRoot();
+  // The same tree this code runs from: dist/ when built, src/ under tsx or vitest (never a stale dist/).
+  const fromDist = fileURLToPath(import.meta.url).includes(`${sep}dist${sep}`);
   const built = join(root, 'dist', 'src', 'monitor', 'docker', 'main.js');
-  const entry = existsSync(built) ? built : join(root, 'src', 'monitor', 'docker', 'main.ts');
+  const entry = fromDist && existsSync(built) ? built : join(root, 'src', 'monitor', 'docker', 'main.ts');
   const esbuild = await import('esbuild');
   const out = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', external: ['mongodb'], logLevel: 'silent', legalComments: 'none' });
   const text = out.outputFiles[0]?.text ?? '';

@@ -25,8 +25,9 @@ export function monitorService(model: ExportModel, networks: readonly string[]):
   return {
     image: monitorImage(model.stack),
     build: { context: MONITOR_DIR },
-    // The Engine API: the only container that holds it (docs/scale-out.md, "The socket").
-    volumes: [`${SOCKET}:${SOCKET}`],
+    // The Engine API: the only container that holds it (docs/scale-out.md, "The socket"). Another
+    // socket (rootless Docker, a socket proxy) through BOTSTACK_DOCKER_SOCKET; both Composes substitute it.
+    volumes: [`\${BOTSTACK_DOCKER_SOCKET:-${SOCKET}}:${SOCKET}`],
     // /metrics for a Prometheus on the Compose network (http://monitor:9464/metrics); no host port.
     environment: { BOTSTACK_METRICS: `0.0.0.0:${MONITOR_METRICS_PORT}`, DOCKER_HOST: `unix://${SOCKET}` },
     // Alert settings (a Telegram token) come from the same .env, read in the monitor's own process.

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { Cleanup } from './cleanup.js';
@@ -55,9 +55,17 @@ export async function startDockerd(cleanup: Cleanup, timeoutMs = 30_000): Promis
   const args = ['--host', host, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'x'), '--pidfile', join(dir, 'docker.pid'), '--bridge', 'none', '--default-address-pool', pool(), '--log-level', 'warn'];
   const child = spawn('dockerd', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let log = '';
-  child.stderr.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
+  const keep = process.env.BOTSTACK_DOCKERD_LOG;
+  child.stderr.on('data', (b: Buffer) => {
+    log = (log + b.toString()).slice(-4000);
+    if (keep) appendFileSync(keep, b);
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopped) process.stderr.write(`private dockerd (pid ${child.pid}) exited by itself: code ${code}, signal ${signal}\n${log}\n`);
+  });
   const pid = child.pid;
-  cleanup.add(() => stopDockerd(pid, dir));
+  let stopped = false;
+  cleanup.add(() => ((stopped = true), stopDockerd(pid, dir)));
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: host, DOCKER_BUILDKIT: '0', COMPOSE_DOCKER_CLI_BUILD: '0' };
   const docker: Docker['docker'] = async (a, o = {}) => {
     const r = await execa(DOCKER, [...a], { env, reject: false, timeout: o.timeoutMs ?? 120_000, ...(o.input !== undefined ? { input: o.input } : {}) });

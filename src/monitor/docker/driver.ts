@@ -15,7 +15,7 @@ import type { MonitorPm2 } from '../monitor.js';
 //   then the Engine's restart with the service's stop timeout.
 // - signalId(SIGKILL): the healer's escalation, sent only while the container
 //   still runs the pid the heal started from, so a new process is never killed.
-// - bus: the Engine's die/start events as pm2's exit/online.
+// - bus: the Engine's die/start events as pm2's exit/online, its stop/restart as manual ones.
 
 export const SERVICE_LABEL = 'com.docker.compose.service';
 export const PROJECT_LABEL = 'com.docker.compose.project';
@@ -129,10 +129,12 @@ export class DockerDriver implements MonitorPm2 {
     const onEvent = (e: EngineEvent): void => {
       const name = e.Actor?.Attributes?.[SERVICE_LABEL];
       if (name === undefined || !this.o.services.includes(name)) return;
-      const event = e.Action === 'die' ? 'exit' : e.Action === 'start' ? 'online' : null;
+      // die is pm2's exit; the stop and restart that follow a die are someone's command (docker stop,
+      // docker restart, or the monitor's own heal, which the history already expects): pm2's "manually".
+      const event = e.Action === 'die' ? 'exit' : e.Action === 'start' ? 'online' : e.Action === 'stop' || e.Action === 'restart' ? e.Action : null;
       if (event === null) return;
       const code = Number(e.Actor?.Attributes?.exitCode);
-      this.dispatch.emit('process:event', { event, manually: false, process: { name, pm_id: this.o.services.indexOf(name), exit_code: Number.isFinite(code) ? code : null } });
+      this.dispatch.emit('process:event', { event, manually: event === 'stop' || event === 'restart', process: { name, pm_id: this.o.services.indexOf(name), exit_code: Number.isFinite(code) ? code : null } });
     };
     const onEnd = (err: Error | null): void => {
       this.stopEvents = null;
