@@ -26,9 +26,11 @@ function userCopy(): string {
   writeFileSync(join(root, '.env'), `TELEGRAM_BOT_TOKEN=${MARKER}\n`, { mode: 0o600 });
   mkdirSync(join(root, 'venv', 'bin'), { recursive: true });
   writeFileSync(join(root, 'venv', 'pyvenv.cfg'), `home = /usr/bin\n# ${MARKER}-venv\n`);
-  // PyPI is not reachable here: keep the two pins Debian's base satisfies (fastapi 0.92.0 and uvicorn
-  // 0.17.6 are bookworm's), drop the ones only PyPI has. The code imports none of those at start.
-  const pins = readFileSync(join(root, 'requirements.txt'), 'utf8').split('\n').filter((l) => /^(fastapi|uvicorn)==/.test(l));
+  // PyPI is not reachable here: keep the pin pip finds satisfied in the Debian-built base (uvicorn 0.17.6
+  // is bookworm's), drop those only PyPI has. fastapi goes too: bookworm's 0.92.0 declares starlette<0.26
+  // beside Debian's patched 0.26.1, and pip would go to PyPI to fix that. The code imports none at start
+  // but fastapi, which the base has.
+  const pins = readFileSync(join(root, 'requirements.txt'), 'utf8').split('\n').filter((l) => /^uvicorn==/.test(l));
   writeFileSync(join(root, 'requirements.txt'), pins.join('\n') + '\n');
   return root;
 }
@@ -69,6 +71,11 @@ describe.skipIf(skip !== null)("the user's stack exported to Compose, on a real 
     await c.untilHealthy(APPS, 150_000);
     const bot = await c.inspect('bot');
     expect(bot.State.Health?.Status).toBe('healthy');
+    // The control: there is no heartbeat file, so a check that called a missing file "down" (the export
+    // before this fix) fails in this very container, and the bot would never have been healthy.
+    const beat = bot.Config.Env.find((e) => e.startsWith('BOTSTACK_HEARTBEAT='))!.split('=')[1]!;
+    const old = await d.docker(['exec', bot.Id, 'python', '-c', `import os, sys, time; sys.exit(0 if time.time() - os.stat(${JSON.stringify(beat)}).st_mtime <= 60 else 1)`], { reject: false });
+    expect(old.exitCode).not.toBe(0);
   }, 300_000);
 
   it('the token comes from .env into the bot at run time, and is in no image layer nor image history', async () => {
