@@ -1,7 +1,7 @@
 import { Engine, type ContainerInspect, type EngineEvent } from '../../docker/engine.js';
 import { BusDispatch, type Bus } from '../../pm2/bus-dispatch.js';
 import type { Pm2Status, ProcessInfo } from '../../pm2/types.js';
-import type { MonitorPm2 } from '../monitor.js';
+import type { MonitorPm2 } from '../deps.js';
 
 // The monitor's second driver: Docker, where the first is pm2. It implements
 // the interface the monitor already drives pm2 through (list, restart, stop,

@@ -233,7 +233,7 @@ describe('export mappings', () => {
     const stack = await inline(base());
     const r = exportStack(stack, 'compose');
     const compose = parse(r.files.find((f) => f.path === 'compose.yaml')!.content) as Obj;
-    expect(compose.services.monitor).toMatchObject({ image: 'shop-monitor:latest', build: { context: 'monitor' }, volumes: ['/var/run/docker.sock:/var/run/docker.sock'], restart: 'unless-stopped' });
+    expect(compose.services.monitor).toMatchObject({ image: 'shop-monitor:latest', build: { context: 'monitor' }, volumes: ['${BOTSTACK_DOCKER_SOCKET:-/var/run/docker.sock}:/var/run/docker.sock'], restart: 'unless-stopped' });
     expect(compose.services.monitor.ports).toBeUndefined();
     for (const [name, svc] of Object.entries(compose.services as Record<string, Obj>)) if (name !== 'monitor') expect(JSON.stringify(svc.volumes ?? [])).not.toContain('docker.sock');
     expect(r.files.map((f) => f.path)).toEqual(expect.arrayContaining(['monitor/Dockerfile', 'monitor/stack.json']));
