@@ -7,9 +7,10 @@ import { monoNow } from '../../util/mono.js';
 import { realClock } from '../clock.js';
 import { fileHistoryStore } from '../history-store.js';
 import { Monitor } from '../monitor.js';
+import { readPolicyEnv } from '../policy-env.js';
 import type { IoSink } from '../sink.js';
 import { DockerDriver, PROJECT_LABEL } from './driver.js';
-import { readPolicyEnv } from './policy-env.js';
+
 import { dockerProbeFor } from './probes.js';
 
 // The monitor as a container of the exported Compose project: the same
