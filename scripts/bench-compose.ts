@@ -2,7 +2,9 @@
 // run, rounds alternated: with botstack's monitor, and the same file with the
 // monitor scaled to 0 (the control, never healed). Per round:
 //   - up: from `docker-compose up -d` to every app container healthy (Docker's own health);
-//   - pause: `docker pause api`, then to api restarted (a new StartedAt), and to healthy again.
+//   - pause: `docker pause api`, then to api restarted (a new StartedAt), and to healthy again;
+//   - hang: the same after SIGSTOP to the api's python inside its container (alive, never answering:
+//     Docker's exec'd check then has to time out, where a paused container fails it at once).
 // docker-autoheal is not run (no registry here to pull it from); its figure is
 // computed from its documented defaults (AUTOHEAL_INTERVAL=5 s, restart on
 // health_status=unhealthy) and the control's measured time to `unhealthy`.
@@ -17,19 +19,34 @@ import { freePorts } from '../test/helpers/ports.js';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const APPS = ['mongod', 'api', 'web', 'bot'];
-const NEVER_MS = 45_000;
+const NEVER_MS = 30_000;
 const AUTOHEAL_INTERVAL_MS = 5000;
 const started = (c: Inspect): number => Date.parse(c.State.StartedAt);
 
+type Fault = 'pause' | 'hang';
+const FAULTS: readonly Fault[] = ['pause', 'hang'];
+
 interface Round {
   readonly arm: 'monitor' | 'control';
+  readonly fault: Fault;
   readonly upMs: number;
   readonly unhealthyMs: number | null;
   readonly restartedMs: number | null;
   readonly healthyMs: number | null;
 }
 
-async function round(c: Compose, arm: Round['arm']): Promise<Round> {
+/** Freezes the api: the Engine's pause (the cgroup freezer), or SIGSTOP to tini's child, the python. */
+async function freeze(c: Compose, fault: Fault): Promise<void> {
+  if (fault === 'pause') await c.run(['pause', 'api']);
+  else await c.run(['exec', '-T', 'api', 'sh', '-c', 'kill -STOP $(cat /proc/1/task/1/children)']);
+}
+
+async function thaw(c: Compose, fault: Fault): Promise<void> {
+  if (fault === 'pause') await c.run(['unpause', 'api']).catch(() => undefined);
+  else await c.run(['exec', '-T', 'api', 'sh', '-c', 'kill -CONT $(cat /proc/1/task/1/children)']).catch(() => undefined);
+}
+
+async function round(c: Compose, arm: Round['arm'], fault: Fault): Promise<Round> {
   await c.run(['down', '-v', '-t', '5']);
   const t0 = Date.now();
   await c.run(['up', '-d', ...(arm === 'control' ? ['--scale', 'monitor=0'] : [])]);
@@ -37,7 +54,7 @@ async function round(c: Compose, arm: Round['arm']): Promise<Round> {
   const upMs = Date.now() - t0;
   const api = await c.inspect('api');
   const p0 = Date.now();
-  await c.run(['pause', 'api']);
+  await freeze(c, fault);
   let unhealthyMs: number | null = null;
   let restartedMs: number | null = null;
   let healthyMs: number | null = null;
@@ -52,8 +69,8 @@ async function round(c: Compose, arm: Round['arm']): Promise<Round> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  if (restartedMs === null) await c.run(['unpause', 'api']).catch(() => undefined);
-  return { arm, upMs, unhealthyMs, restartedMs, healthyMs };
+  if (restartedMs === null) await thaw(c, fault);
+  return { arm, fault, upMs, unhealthyMs, restartedMs, healthyMs };
 }
 
 const median = (xs: readonly number[]): number | null => {
@@ -78,21 +95,27 @@ async function main(): Promise<void> {
     const rounds: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       for (const arm of i % 2 === 0 ? (['monitor', 'control'] as const) : (['control', 'monitor'] as const)) {
-        const r = await round(c, arm);
-        rounds.push(r);
-        process.stdout.write(`${arm.padEnd(8)} up→healthy ${sec(r.upMs)}; pause→unhealthy ${sec(r.unhealthyMs)}, →restarted ${sec(r.restartedMs)}, →healthy ${sec(r.healthyMs)}; load ${loadavg()[0]!.toFixed(2)}\n`);
+        for (const fault of FAULTS) {
+          const r = await round(c, arm, fault);
+          rounds.push(r);
+          process.stdout.write(`${arm.padEnd(8)} up→healthy ${sec(r.upMs)}; ${fault}→unhealthy ${sec(r.unhealthyMs)}, →restarted ${sec(r.restartedMs)}, →healthy ${sec(r.healthyMs)}; load ${loadavg()[0]!.toFixed(2)}\n`);
+        }
       }
     }
-    const of = (arm: Round['arm'], k: keyof Omit<Round, 'arm'>): number | null => median(rounds.filter((r) => r.arm === arm).map((r) => r[k]).filter((x): x is number => x !== null));
-    const restartCost = (of('monitor', 'healthyMs') ?? 0) - (of('monitor', 'restartedMs') ?? 0);
-    const unhealthy = of('control', 'unhealthyMs');
-    process.stdout.write('\nmedians over ' + ROUNDS + ' rounds each:\n');
-    for (const arm of ['monitor', 'control'] as const) {
-      const never = rounds.filter((r) => r.arm === arm && r.restartedMs === null).length;
-      process.stdout.write(`${arm.padEnd(8)} up→healthy ${sec(of(arm, 'upMs'))}; pause→restarted ${sec(of(arm, 'restartedMs'))}${never ? ` (${never} never within ${NEVER_MS / 1000} s)` : ''}; pause→healthy ${sec(of(arm, 'healthyMs'))}\n`);
-    }
-    if (unhealthy !== null) {
-      process.stdout.write(`autoheal (computed): pause→restarted ${sec(unhealthy)}..${sec(unhealthy + AUTOHEAL_INTERVAL_MS)} (Docker's unhealthy + its ${AUTOHEAL_INTERVAL_MS / 1000} s poll), →healthy about ${sec(unhealthy + AUTOHEAL_INTERVAL_MS / 2 + restartCost)} (+ the restart-to-healthy the monitor arm measured, ${sec(restartCost)})\n`);
+    const of = (arm: Round['arm'], fault: Fault | null, k: keyof Omit<Round, 'arm' | 'fault'>): number | null =>
+      median(rounds.filter((r) => r.arm === arm && (fault === null || r.fault === fault)).map((r) => r[k]).filter((x): x is number => x !== null));
+    process.stdout.write(`\nmedians over ${ROUNDS} rounds each:\n`);
+    for (const arm of ['monitor', 'control'] as const) process.stdout.write(`${arm.padEnd(8)} up→healthy ${sec(of(arm, null, 'upMs'))}\n`);
+    for (const fault of FAULTS) {
+      for (const arm of ['monitor', 'control'] as const) {
+        const never = rounds.filter((r) => r.arm === arm && r.fault === fault && r.restartedMs === null).length;
+        process.stdout.write(`${arm.padEnd(8)} ${fault}: →unhealthy (Docker) ${sec(of(arm, fault, 'unhealthyMs'))}, →restarted ${sec(of(arm, fault, 'restartedMs'))}${never ? ` (${never} never within ${NEVER_MS / 1000} s)` : ''}, →healthy ${sec(of(arm, fault, 'healthyMs'))}\n`);
+      }
+      const unhealthy = of('control', fault, 'unhealthyMs');
+      const restartCost = (of('monitor', fault, 'healthyMs') ?? 0) - (of('monitor', fault, 'restartedMs') ?? 0);
+      if (unhealthy !== null) {
+        process.stdout.write(`autoheal ${fault} (computed): →restarted ${sec(unhealthy)}..${sec(unhealthy + AUTOHEAL_INTERVAL_MS)} (Docker's unhealthy + its ${AUTOHEAL_INTERVAL_MS / 1000} s poll), →healthy about ${sec(unhealthy + AUTOHEAL_INTERVAL_MS / 2 + restartCost)} (+ the monitor arm's restart→healthy, ${sec(restartCost)})\n`);
+      }
     }
   } finally {
     await cleanup.run();
