@@ -52,6 +52,11 @@ async function round(c: Compose, arm: Round['arm'], fault: Fault): Promise<Round
   await c.run(['up', '-d', ...(arm === 'control' ? ['--scale', 'monitor=0'] : [])]);
   await c.untilHealthy(APPS, 180_000);
   const upMs = Date.now() - t0;
+  if (arm === 'monitor') {
+    const id = await c.id('monitor');
+    const mem = id ? (await c.run(['exec', '-T', 'monitor', 'sh', '-c', 'grep VmRSS /proc/1/status /proc/$(cat /proc/1/task/1/children)/status'])).trim().replace(/\s+/g, ' ') : '';
+    process.stdout.write(`monitor RSS: ${mem}\n`);
+  }
   const api = await c.inspect('api');
   const p0 = Date.now();
   await freeze(c, fault);
