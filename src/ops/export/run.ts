@@ -17,6 +17,8 @@ export interface ExportCommandOptions {
   readonly out?: string;
   readonly namespace?: string;
   readonly image: readonly string[];
+  /** false: compose without botstack's monitor container (`--no-monitor`). */
+  readonly monitor?: boolean;
   readonly force?: boolean;
   readonly json?: boolean;
 }
@@ -38,6 +40,7 @@ export async function runExport(io: CliIO, target: string, opts: ExportCommandOp
       ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
       images: opts.image,
       outDisplay: shown,
+      ...(opts.monitor === false ? { monitor: false } : {}),
       ...(toStdout ? {} : { outDir: dir }),
       requirements: existsSync(join(stack.root, 'requirements.txt')),
     });

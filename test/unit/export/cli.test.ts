@@ -56,6 +56,12 @@ describe('botstack export', () => {
     expect(j.next.at(-1)).toBe('docker compose -p telegram-bot -f x/compose.yaml up -d --build');
   });
 
+  it('--no-monitor leaves the monitor container, its folder and its socket mount out', async () => {
+    const r = await exp(['compose', '--json', '--no-monitor', '--out', 'y']);
+    const j = JSON.parse(r.stdout) as { files: { path: string }[] };
+    expect(j.files.map((f) => f.path)).toEqual(['compose.yaml', '.env.example', 'Dockerfile', 'Dockerfile.dockerignore']);
+  });
+
   it('--out - prints one YAML stream that kubectl can apply, and says what it left out', async () => {
     const r = await exp(['k8s', '--out', '-']);
     expect(r.code).toBe(0);
