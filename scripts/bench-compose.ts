@@ -54,8 +54,8 @@ async function round(c: Compose, arm: Round['arm'], fault: Fault): Promise<Round
   const upMs = Date.now() - t0;
   if (arm === 'monitor') {
     const id = await c.id('monitor');
-    const mem = id ? (await c.run(['exec', '-T', 'monitor', 'sh', '-c', 'grep VmRSS /proc/1/status /proc/$(cat /proc/1/task/1/children)/status'])).trim().replace(/\s+/g, ' ') : '';
-    process.stdout.write(`monitor RSS: ${mem}\n`);
+    const mem = id ? (await c.run(['exec', '-T', 'monitor', 'sh', '-c', 'for p in $(cat /proc/1/task/1/children); do grep VmRSS /proc/$p/status; done'])).trim().replace(/\s+/g, ' ') : '';
+    process.stdout.write(`monitor (node, under tini) ${mem}\n`);
   }
   const api = await c.inspect('api');
   const p0 = Date.now();
