@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { Cleanup } from './cleanup.js';
+import { Cleanup } from './cleanup.js';
 
 // A private Docker for a test file: its own dockerd on its own socket, data
 // root, exec root and pidfile under a temp dir, no default bridge and its own
@@ -31,9 +31,18 @@ export async function dockerUnavailable(): Promise<string | null> {
   if (process.getuid?.() !== 0) return 'Docker tests need root (a private dockerd); run as root, or in CI';
   for (const bin of ['dockerd', COMPOSE, 'debootstrap']) {
     const r = await execa('sh', ['-c', `command -v ${bin}`], { reject: false });
-    if (r.exitCode !== 0) return `${bin} is missing: apt-get install -y docker.io docker-compose debootstrap (scripts/ensure-test-deps.sh does it as root)`;
+    if (r.exitCode !== 0) return `${bin} is missing: apt-get install -y docker.io docker-compose debootstrap (scripts/test-deps.txt; .ci/run installs them)`;
   }
-  return null;
+  // Installed is not enough (an unprivileged container, no overlay, no cgroups): start one and stop it.
+  const probe = new Cleanup();
+  try {
+    await startDockerd(probe, 15_000);
+    return null;
+  } catch (err) {
+    return `a private dockerd would not start here: ${(err as Error).message.slice(0, 600)}`;
+  } finally {
+    await probe.run().catch(() => undefined);
+  }
 }
 
 /** The reason to skip, or null to run; throws in CI, where Docker must run. */
