@@ -4,8 +4,8 @@
 //     a time, as the stack's `monitor` app, started afresh for each window;
 // (B) 200 HTTP targets at 1 s (each build's own scripts/bench-monitor-many.mjs:
 //     the monitor runtime with a pm2 stand-in), targets served by this process.
-// CPU is utime+stime of the monitor's whole process tree from /proc, as % of one
-// core; RSS max sampled once a second. Windows go A B B A ..., so drift on a
+// CPU is the monitor process's time on CPU, all threads, from /proc/<pid>/task/*/schedstat,
+// as % of one core; RSS max sampled once a second. Windows go A B B A ..., so drift on a
 // shared machine loads both alike; the ratio is taken per pair, then the median.
 //   npx tsc -p tsconfig.build.json
 //   git worktree add /tmp/botstack-733d016 733d016   (or git archive | tar -x), build it there
@@ -14,7 +14,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { sampleTree, startBenchStack, waitHealthy, type Usage } from './bench-monitor-harness.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { startBenchStack, waitHealthy, type Usage } from './bench-monitor-harness.js';
 import type { Pm2App } from '../src/stack/compile.js';
 import { REPO } from '../test/helpers/project.js';
 
@@ -24,6 +25,25 @@ const PARTS = process.argv[4] ?? 'AB';
 const BASE_DIR = process.env.BENCH_BASE_DIR ?? '/tmp/botstack-733d016';
 const WARM_MS = 10_000;
 const ARMS = [{ label: 'this build', dir: REPO }, { label: `base (${BASE_DIR})`, dir: BASE_DIR }];
+
+/** CPU time of every thread of `pid`, in ns (schedstat: finer than /proc's 10 ms ticks, which a 0.2 % monitor earns 6 of in 30 s). */
+function cpuNs(pid: number): number {
+  return readdirSync(`/proc/${pid}/task`).reduce((a, t) => a + Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]), 0);
+}
+const rssKiB = (pid: number) => Number(/Rss:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+
+async function sample(pid: number, ms: number): Promise<Usage> {
+  const c0 = cpuNs(pid);
+  const t0 = performance.now();
+  const rss: number[] = [];
+  while (performance.now() - t0 < ms) {
+    await new Promise((r) => setTimeout(r, 1000));
+    rss.push(rssKiB(pid));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const mib = (k: number) => Math.round((k / 1024) * 10) / 10;
+  return { cpuPercentOfOneCore: Math.round(((cpuNs(pid) - c0) / 1e9 / seconds) * 10000) / 100, rssMaxMiB: mib(Math.max(...rss)), rssMeanMiB: mib(rss.reduce((a, b) => a + b, 0) / rss.length), seconds: Math.round(seconds) };
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -56,10 +76,12 @@ async function stackPart(): Promise<void> {
   try {
     const runs = await alternate(async (dir) => {
       await b.d.client.delete('monitor').catch(() => undefined);
-      await b.d.client.start([{ ...app!, script: join(dir, 'dist', 'src', 'monitor', 'main.js') }]);
+      // Each build with its own app definition: this one's sets pmx=false (stack/compile.ts), the base's did not.
+      const env = dir === REPO ? app!.env : Object.fromEntries(Object.entries(app!.env).filter(([k]) => k !== 'pmx'));
+      await b.d.client.start([{ ...app!, env, script: join(dir, 'dist', 'src', 'monitor', 'main.js') }]);
       await waitHealthy(b.d, 30_000, ['mongod', 'api', 'web', 'bot']);
       await new Promise((r) => setTimeout(r, WARM_MS));
-      return sampleTree((await b.d.proc('monitor')).pid, SECONDS * 1000);
+      return sample((await b.d.proc('monitor')).pid, SECONDS * 1000);
     });
     summary(`A. 4-service stack, default intervals, ${SECONDS} s windows after ${WARM_MS / 1000} s warm-up, ${PAIRS} pairs`, runs);
   } finally {
@@ -77,7 +99,7 @@ async function manyPart(n: number): Promise<void> {
       const child = spawn(process.execPath, [join(dir, 'scripts', 'bench-monitor-many.mjs'), ports], { stdio: ['ignore', 'ignore', 'inherit'] });
       try {
         await new Promise((r) => setTimeout(r, WARM_MS));
-        return await sampleTree(child.pid!, SECONDS * 1000);
+        return await sample(child.pid!, SECONDS * 1000);
       } finally {
         child.kill('SIGKILL');
       }

@@ -104,7 +104,11 @@ export function faithfulJson(v: unknown): string | null {
 function plain(v: unknown): boolean {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
-  if (Array.isArray(v)) return v.every((x, i) => i in v && plain(x));
+  if (Array.isArray(v)) {
+    // Not every(): it skips an array's holes, which JSON writes as null.
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !plain(v[i])) return false;
+    return true;
+  }
   if (typeof v !== 'object') return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   if (proto !== Object.prototype && proto !== null) return false;
