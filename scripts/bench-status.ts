@@ -6,6 +6,7 @@
 // Each extra bin (another build's bin/botstack.js, say the code before this
 // work) is timed as a third arm in the same rotation. Wall time from spawn to
 // exit, and the child's user+sys CPU from /usr/bin/time. Method: BENCHMARKS.md.
+// BENCH_PROFILE_DIR=<dir>: also one --cpu-prof run of each botstack arm, in <dir>/arm<k>.
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -69,12 +70,15 @@ async function main(): Promise<void> {
   try {
     await waitFor('monitor offers health', async () => ((await client.get('monitor'))?.actions.includes('health') ? true : undefined), { timeoutMs: 20_000 });
     await sleep(3000); // the monitor's first verdicts
-    const arms: [string, string[]][] = [
-      ['botstack status', [BIN, 'status', '--config', config]],
-      ['pm2 jlist', [PM2, 'jlist']],
-      ...EXTRA.map((b, i): [string, string[]] => [`extra ${i + 1}: ${b}`, [b, 'status', '--config', config]]),
+    // The loader's cache (~/.cache/botstack) is warm after the first call, as for an operator; the cache-off arm shows the rest.
+    const off = { ...env, BOTSTACK_CACHE_DIR: 'off' };
+    const arms: [string, string[], NodeJS.ProcessEnv][] = [
+      ['botstack status', [BIN, 'status', '--config', config], env],
+      ['pm2 jlist', [PM2, 'jlist'], env],
+      ['status, cache off', [BIN, 'status', '--config', config], off],
+      ...EXTRA.map((b, i): [string, string[], NodeJS.ProcessEnv] => [`extra ${i + 1}: ${b}`, [b, 'status', '--config', config], env]),
     ];
-    for (const [, args] of arms) await timed(args, env); // warm the page cache for each
+    for (const [, args, e] of arms) await timed(args, e); // warm the page cache (and the loader's cache) for each
     const runs = arms.map(() => [] as Run[]);
     const ratios: number[] = [];
     const loads: number[] = [];
@@ -82,13 +86,16 @@ async function main(): Promise<void> {
       // Alternate which goes first, so drift on the shared machine hits both alike.
       const order = i % 2 === 0 ? arms.map((_, k) => k) : arms.map((_, k) => k).reverse();
       for (const k of order) {
-        const r = await timed(arms[k]![1], env);
+        const r = await timed(arms[k]![1], arms[k]![2]);
         if (k === 0 && r.code !== 0) throw new Error(`status exit ${r.code}:\n${r.out}`);
         runs[k]!.push(r);
       }
       ratios.push(runs[0]![i]!.ms / runs[1]![i]!.ms);
       loads.push(loadavg()[0]!);
     }
+    // BENCH_PROFILE_DIR: one --cpu-prof run of each botstack arm, for where the time goes (BENCHMARKS.md).
+    const profDir = process.env.BENCH_PROFILE_DIR;
+    if (profDir) for (const [k, [, args, e]] of arms.entries()) if (k !== 1) await timed(['--cpu-prof', `--cpu-prof-dir=${join(profDir, `arm${k}`)}`, '--cpu-prof-interval=100', ...args], e);
     const source = (JSON.parse((await timed([BIN, 'status', '--json', '--config', config], env)).out) as { healthSource: string }).healthSource;
     console.log(`${PAIRS} alternated pairs, healthSource=${source}, load average (1 min) during the run: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${readFileSync('/proc/cpuinfo', 'utf8').split('\nprocessor').length} cores`);
     for (const [k, [label]] of arms.entries()) {
