@@ -62,12 +62,9 @@ async function main(): Promise<void> {
   const config = await incidentStack(root);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, PM2_HOME: join(root, '.pm2'), BOTSTACK_ROOT: root, BOTSTACK_MONGOD: MONGOD_STANDIN };
   const start = await timed([BIN, 'start', '--config', config], env);
-  // Kill the daemon whatever happens next, by its own pid file (never by name).
-  const kill = () => execFile(process.execPath, [PM2, 'kill'], { env }, () => undefined);
-  process.once('exit', kill);
-  if (start.code !== 0) throw new Error(`botstack start failed:\n${start.out}`);
   const client = await Pm2Client.connect({ home: env.PM2_HOME, spawnDaemon: false });
   try {
+    if (start.code !== 0) throw new Error(`botstack start failed:\n${start.out}`);
     await waitFor('monitor offers health', async () => ((await client.get('monitor'))?.actions.includes('health') ? true : undefined), { timeoutMs: 20_000 });
     await sleep(3000); // the monitor's first verdicts
     // The loader's cache (~/.cache/botstack) is warm after the first call, as for an operator; the cache-off arm shows the rest.
@@ -105,6 +102,8 @@ async function main(): Promise<void> {
     console.log(`median of per-pair ratios, status / jlist: ${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(' ')})`);
     for (let k = 2; k < arms.length; k++) console.log(`median of per-pair ratios, ${arms[k]![0]} / jlist: ${median(runs[k]!.map((r, i) => r.ms / runs[1]![i]!.ms)).toFixed(2)}`);
   } finally {
+    // This run's daemon (its own PM2_HOME), whatever happened: never one by name.
+    await client.killDaemon().catch(() => undefined);
     await client.disconnect();
   }
 }
