@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { EnvLookup } from './resolve.js';
+import { missingSecrets } from './secrets-present.js';
 import type { Problem, Service, Stack } from './types.js';
 
 // pm2 starts every app whose script it finds and skips the rest, leaving a stack
@@ -49,7 +50,7 @@ function serviceFiles(stack: Stack, s: Service, env: EnvLookup): Problem[] {
   return out;
 }
 
-/** Every missing folder, script, interpreter or binary, as problems. */
+/** Every missing folder, script, interpreter, binary or declared secret, as problems. */
 export function checkFiles(stack: Stack, env: EnvLookup = process.env): Problem[] {
-  return stack.services.flatMap((s) => serviceFiles(stack, s, env));
+  return [...stack.services.flatMap((s) => serviceFiles(stack, s, env)), ...missingSecrets(stack, env)];
 }
