@@ -62,7 +62,12 @@ export function compileService(stack: Stack, s: Service): Pm2App {
   }
   // The service touches the file its health check reads; one path, declared once.
   if (s.health.type === 'heartbeat') env.BOTSTACK_HEARTBEAT = s.health.file;
-  if (s.kind === 'monitor') env[STACK_ENV_KEY] = JSON.stringify(stack);
+  if (s.kind === 'monitor') {
+    env[STACK_ENV_KEY] = JSON.stringify(stack);
+    // pm2's process container then loads no @pm2/io of its own: the monitor inits its own
+    // once, without the default init's timers, each a wake-up a second (monitor/pm2io.ts).
+    env.pmx = 'false';
+  }
   return {
     name: s.name,
     namespace: stack.name,

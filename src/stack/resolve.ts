@@ -8,7 +8,7 @@ import type { z } from 'zod';
 type ParsedHealth = z.output<typeof healthInputSchema>;
 import type { DeploySchedule, Health, Service, Stack, Timing } from './types.js';
 import { everyToCron } from './cron.js';
-import { parseDuration } from './units.js';
+import { parseDuration } from './units-plain.js';
 
 // The many readers of EnvLookup know it from here, where env comes in.
 export type { EnvLookup } from './context.js';

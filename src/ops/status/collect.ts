@@ -1,6 +1,5 @@
 import { failureRedactor } from '../shared/excerpt.js';
-import type { Pm2Client } from '../../pm2/client.js';
-import type { ProcessInfo } from '../../pm2/types.js';
+import type { Pm2Reader, ProcessInfo } from '../../pm2/types.js';
 import type { Service, Stack } from '../../stack/types.js';
 import { snapshot, treeUsage, type ProcStat } from '../../util/proctree.js';
 import { hostFigures } from '../shared/host.js';
@@ -43,7 +42,7 @@ export function stackState(services: readonly ServiceStatus[]): StackState {
   return healthy === 0 ? 'down' : 'degraded';
 }
 
-export async function collectStatus(client: Pm2Client, stack: Stack, opts: CollectOptions = {}): Promise<StatusReport> {
+export async function collectStatus(client: Pm2Reader, stack: Stack, opts: CollectOptions = {}): Promise<StatusReport> {
   const list = await client.list();
   const mine = (name: string) => list.find((p) => p.name === name && p.namespace === stack.name) ?? list.find((p) => p.name === name);
   const health = await healthView(client, stack, list, opts.signal);
