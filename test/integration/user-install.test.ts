@@ -42,12 +42,18 @@ const allOnline = (inst: Installed, p: UserProject, what: string) =>
     return SERVICES.every((n) => l.some((a) => a.name === n && a.status === 'online' && a.pid > 0)) ? l : undefined;
   }, { timeoutMs: 90_000, intervalMs: 250 });
 
-/** The monitor itself (not our own probe) has seen web healthy: past its start grace, a hang now counts. */
+/**
+ * The monitor itself has seen web healthy, read from its own report (`pm2
+ * trigger monitor health`; status would ask web directly while the monitor has
+ * no verdict yet). Until then web is within its start grace, where a hang reads
+ * as a slow start.
+ */
 const monitorSeesWebHealthy = (inst: Installed, p: UserProject) =>
   waitFor('the monitor reports web healthy', async () => {
-    const r = await sh(inst.botstack, ['status', '--json'], p, 30_000);
-    const s = JSON.parse(r.stdout || '{}') as { healthSource?: string; services?: { name: string; health: string }[] };
-    return s.healthSource === 'monitor' && s.services?.find((x) => x.name === 'web')?.health === 'healthy' ? true : undefined;
+    const r = await sh(inst.pm2, ['trigger', 'monitor', 'health'], p, 30_000);
+    const line = r.stdout.split('\n').find((l) => /^\[monitor[^=]*=/.test(l));
+    const report = line ? (JSON.parse(line.slice(line.indexOf('=') + 1)) as { services?: Record<string, { state: string }> }) : undefined;
+    return report?.services?.web?.state === 'healthy' ? true : undefined;
   }, { timeoutMs: 60_000, intervalMs: 500 });
 
 async function answers200(url: string): Promise<true | undefined> {
@@ -118,7 +124,10 @@ describe('botstack installed once with npm i -g, in the user\'s own folder', () 
       const l = await jlist(inst, p);
       const w = l.find((a) => a.name === 'web');
       return w && w.pid !== web.pid && w.status === 'online' ? l : undefined;
-    }, { timeoutMs: HEAL_DEADLINE_MS, intervalMs: 250 });
+    }, { timeoutMs: HEAL_DEADLINE_MS, intervalMs: 250 }).catch(async (err: Error) => {
+      const log = readFileSync(join(p.root, 'logs', 'monitor.out.log'), 'utf8').split('\n').slice(-15).join('\n');
+      throw new Error(`${err.message}\npm2: ${JSON.stringify(await jlist(inst, p))}\nmonitor log:\n${log}`);
+    });
     await waitFor('web answers again', () => answers200(`http://127.0.0.1:${ports.web}/api/health`), { timeoutMs: 30_000, intervalMs: 200 });
     for (const n of ['mongod', 'api', 'bot', 'monitor']) {
       const [b, a] = [before, healed].map((l) => l.find((x) => x.name === n));
