@@ -1,0 +1,208 @@
+"""One uvicorn server on a listening socket it inherits, health-gated.
+
+sockhold.py (the launcher pm2 runs) holds the service's listening socket and
+starts this as its child. The uvicorn command line is the service's own and is
+parsed by uvicorn itself; only where it listens changes: on --fd, the socket
+the launcher bound once, shared by every child the launcher ever starts.
+
+With --gate PATH the child serves nobody until its own app has answered
+GET PATH with a 2xx. Because the socket is shared, a child that starts
+serving takes connections from the queue at once, so the check cannot be made
+over the network: it runs in-process, through ASGI, after the app's lifespan
+startup and before the server accepts its first connection. A commit whose
+health path answers 5xx therefore never receives a user's request; the child
+exits with EXIT_GATE and the old child keeps serving.
+
+The launcher learns the outcome on --ready-fd: one line, "ready" or
+"failed <reason>".
+
+usage: python sockhold_child.py --fd N --ready-fd N --parent PID
+           [--gate PATH] [--gate-timeout SEC] -- UVICORN_ARGS...
+"""
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+
+EXIT_GATE = 3
+EXIT_USAGE = 2
+
+
+def die_with_parent(parent):
+    # If the launcher is SIGKILLed, a child left behind would hold the port
+    # and the launcher pm2 starts next could not bind it.
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def uvicorn_kwargs(argv):
+    """The app and Config keyword arguments uvicorn's own CLI builds from argv."""
+    import uvicorn  # noqa: F401  (uvicorn/__init__ shadows the module name "uvicorn.main" with the command)
+
+    um = sys.modules["uvicorn.main"]
+    captured = {}
+    real_run = um.run
+    um.run = lambda app, **kw: captured.update(app=app, kw=kw)
+    try:
+        um.main.main(args=list(argv), prog_name="uvicorn", standalone_mode=False)
+    finally:
+        um.run = real_run
+    if "app" not in captured:
+        sys.stderr.write("botstack sockhold: uvicorn did not accept its arguments\n")
+        sys.exit(EXIT_USAGE)
+    kw = captured["kw"]
+    app_dir = kw.pop("app_dir", None)
+    if app_dir is not None:
+        sys.path.insert(0, app_dir)
+    kw["fd"] = None  # we pass the socket ourselves, with its real family
+    return captured["app"], kw
+
+
+async def ask(app, path, root_path):
+    """GET path through the ASGI app, in-process: the status code, or None."""
+    bare, _, query = path.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
+        "method": "GET", "scheme": "http", "path": bare, "raw_path": bare.encode(), "query_string": query.encode(),
+        "root_path": root_path, "headers": [(b"host", b"127.0.0.1"), (b"user-agent", b"botstack-gate")],
+        "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0),
+    }
+    status = {}
+    done = asyncio.Event()
+
+    async def receive():
+        if not status.get("asked"):
+            status["asked"] = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            status["code"] = message["status"]
+        elif message["type"] == "http.response.body" and not message.get("more_body", False):
+            done.set()
+
+    await app(scope, receive, send)
+    done.set()
+    return status.get("code")
+
+
+async def gate(server, path, timeout):
+    """None when PATH answered 2xx in time; otherwise why not. Retries while it answers otherwise."""
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while not server.should_exit:
+        left = deadline - time.monotonic()
+        try:
+            code = await asyncio.wait_for(ask(server.config.loaded_app, path, server.config.root_path), max(left, 0.05))
+            if code is not None and 200 <= code < 300:
+                return None
+            last = f"GET {path} answered {code}"
+        except asyncio.TimeoutError:
+            last = f"GET {path} did not answer within {timeout:g} s"
+        except Exception as exc:  # the app raised: that is a failed check, not a crash of the gate
+            last = f"GET {path} raised {type(exc).__name__}: {exc}"
+        if time.monotonic() + 0.2 >= deadline:
+            return last
+        await asyncio.sleep(0.2)
+    return "stopped during the health gate"
+
+
+def gated_server_class(uvicorn):
+    class GatedServer(uvicorn.Server):
+        """uvicorn's Server with one step between lifespan startup and the first accept."""
+
+        gate_path = None
+        gate_timeout = 10.0
+        gate_failure = None
+        ready_fd = None
+
+        async def startup(self, sockets=None):
+            if self.gate_path:
+                self.lifespan = GatedLifespan(self.lifespan, self)
+            await super().startup(sockets=sockets)
+            if self.started:
+                for sock in sockets or []:
+                    host, port = sock.getsockname()[:2]
+                    print(f"Uvicorn running on http://{host}:{port} (socket held by botstack, pid {os.getpid()})", file=sys.stderr)
+                tell(self.ready_fd, "ready")
+
+    return GatedServer
+
+
+class GatedLifespan:
+    """Runs the real lifespan startup, then the health gate; a failed gate reads as a failed startup."""
+
+    def __init__(self, real, server):
+        self.real = real
+        self.server = server
+        self.failed = False
+
+    @property
+    def should_exit(self):
+        return self.failed or self.real.should_exit
+
+    async def startup(self):
+        await self.real.startup()
+        if self.real.should_exit:
+            return
+        why = await gate(self.server, self.server.gate_path, self.server.gate_timeout)
+        if why is not None:
+            self.failed = True
+            self.server.gate_failure = why
+            await self.real.shutdown()
+
+    async def shutdown(self):
+        await self.real.shutdown()
+
+
+def tell(fd, line):
+    if fd is None:
+        return
+    try:
+        os.write(fd, (line.replace("\n", " ") + "\n").encode())
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="sockhold_child.py")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--ready-fd", type=int, required=True)
+    parser.add_argument("--parent", type=int, required=True)
+    parser.add_argument("--gate")
+    parser.add_argument("--gate-timeout", type=float, default=10.0)
+    parser.add_argument("uvicorn_args", nargs=argparse.REMAINDER)
+    opts = parser.parse_args(argv)
+    die_with_parent(opts.parent)
+    args = opts.uvicorn_args[1:] if opts.uvicorn_args[:1] == ["--"] else opts.uvicorn_args
+
+    import uvicorn
+
+    app, kw = uvicorn_kwargs(args)
+    server = gated_server_class(uvicorn)(config=uvicorn.Config(app, **kw))
+    server.gate_path, server.gate_timeout, server.ready_fd = opts.gate, opts.gate_timeout, opts.ready_fd
+    sock = socket.socket(fileno=opts.fd)  # family and type read from the fd
+    server.run(sockets=[sock])
+    if server.gate_failure is not None:
+        print(f"botstack sockhold: the new process failed its health gate and served nothing: {server.gate_failure}", file=sys.stderr)
+        tell(opts.ready_fd, f"failed {server.gate_failure}")
+        sys.exit(EXIT_GATE)
+    if not server.started:
+        tell(opts.ready_fd, "failed uvicorn did not start (see the lines above)")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
