@@ -23,8 +23,13 @@ rolls, is in CONTROL_DIR/state.json.
 If the current child exits on its own, this exits with its code, so pm2 sees
 the crash, counts it and restarts the service as it always has.
 
-usage: python sockhold.py [--control DIR] [--gate PATH] [--gate-timeout SEC]
-           [--stop-timeout SEC] [--start-timeout SEC] -- UVICORN_ARGS...
+usage: python sockhold.py [--control DIR] [--gate PATH] [--gate-status N]
+           [--gate-timeout SEC] [--stop-timeout SEC] [--start-timeout SEC]
+           -- [UVICORN_SCRIPT] UVICORN_ARGS...
+Defaults come from BOTSTACK_SOCKHOLD_DIR, BOTSTACK_PROBE_PATH,
+BOTSTACK_GATE_STATUS, BOTSTACK_{GATE,STOP,START}_TIMEOUT_MS (milliseconds).
+A first argument ending in "uvicorn" (the venv's console script, as pm2 ran
+it before) is dropped: the child runs uvicorn itself.
 """
 import argparse
 import asyncio
@@ -46,7 +51,7 @@ class Holder:
         self.files = ControlFiles(opts.control) if opts.control else None
 
     async def spawn(self, gated):
-        gate = ["--gate", self.opts.gate, "--gate-timeout", str(self.opts.gate_timeout)] if gated and self.opts.gate else []
+        gate = ["--gate", self.opts.gate, "--gate-timeout", str(self.opts.gate_timeout), "--gate-status", str(self.opts.gate_status)] if gated and self.opts.gate else []
         child = Child(self.sock, self.args, gate)
         await child.start()
         return child
@@ -140,15 +145,22 @@ class Holder:
 
 
 def main(argv):
+    # Defaults from the environment botstack's compile gives the pm2 app, so the
+    # command line pm2 shows stays the service's own, behind "--".
+    env = os.environ
+    seconds = lambda key, default: float(env[key]) / 1000 if env.get(key) else default  # noqa: E731
     parser = argparse.ArgumentParser(prog="sockhold.py")
-    parser.add_argument("--control")
-    parser.add_argument("--gate", default=os.environ.get("BOTSTACK_PROBE_PATH") or None)
-    parser.add_argument("--gate-timeout", type=float, default=10.0)
-    parser.add_argument("--stop-timeout", type=float, default=15.0)
-    parser.add_argument("--start-timeout", type=float, default=60.0)
+    parser.add_argument("--control", default=env.get("BOTSTACK_SOCKHOLD_DIR") or None)
+    parser.add_argument("--gate", default=env.get("BOTSTACK_PROBE_PATH") or None)
+    parser.add_argument("--gate-status", type=int, default=int(env.get("BOTSTACK_GATE_STATUS") or 0))
+    parser.add_argument("--gate-timeout", type=float, default=seconds("BOTSTACK_GATE_TIMEOUT_MS", 10.0))
+    parser.add_argument("--stop-timeout", type=float, default=seconds("BOTSTACK_STOP_TIMEOUT_MS", 15.0))
+    parser.add_argument("--start-timeout", type=float, default=seconds("BOTSTACK_START_TIMEOUT_MS", 60.0))
     parser.add_argument("uvicorn_args", nargs=argparse.REMAINDER)
     opts = parser.parse_args(argv)
     args = opts.uvicorn_args[1:] if opts.uvicorn_args[:1] == ["--"] else opts.uvicorn_args
+    if args and os.path.basename(args[0]) == "uvicorn":
+        args = args[1:]
     sock = bind_from_uvicorn_args(args)
     sys.exit(asyncio.run(Holder(opts, sock, args).run()))
 

@@ -17,7 +17,7 @@ The launcher learns the outcome on --ready-fd: one line, "ready" or
 "failed <reason>".
 
 usage: python sockhold_child.py --fd N --ready-fd N --parent PID
-           [--gate PATH] [--gate-timeout SEC] -- UVICORN_ARGS...
+           [--gate PATH] [--gate-status N] [--gate-timeout SEC] -- UVICORN_ARGS...
 """
 import argparse
 import asyncio
@@ -97,15 +97,15 @@ async def ask(app, path, root_path):
     return status.get("code")
 
 
-async def gate(server, path, timeout):
-    """None when PATH answered 2xx in time; otherwise why not. Retries while it answers otherwise."""
+async def gate(server, path, timeout, status=0):
+    """None when PATH answered 2xx (or `status`) in time; otherwise why not. Retries while it answers otherwise."""
     deadline = time.monotonic() + timeout
     last = "no answer"
     while not server.should_exit:
         left = deadline - time.monotonic()
         try:
             code = await asyncio.wait_for(ask(server.config.loaded_app, path, server.config.root_path), max(left, 0.05))
-            if code is not None and 200 <= code < 300:
+            if code is not None and (200 <= code < 300 or code == status):
                 return None
             last = f"GET {path} answered {code}"
         except asyncio.TimeoutError:
@@ -124,6 +124,7 @@ def gated_server_class(uvicorn):
 
         gate_path = None
         gate_timeout = 10.0
+        gate_status = 0
         gate_failure = None
         ready_fd = None
 
@@ -156,7 +157,7 @@ class GatedLifespan:
         await self.real.startup()
         if self.real.should_exit:
             return
-        why = await gate(self.server, self.server.gate_path, self.server.gate_timeout)
+        why = await gate(self.server, self.server.gate_path, self.server.gate_timeout, self.server.gate_status)
         if why is not None:
             self.failed = True
             self.server.gate_failure = why
@@ -183,6 +184,7 @@ def main(argv):
     parser.add_argument("--parent", type=int, required=True)
     parser.add_argument("--gate")
     parser.add_argument("--gate-timeout", type=float, default=10.0)
+    parser.add_argument("--gate-status", type=int, default=0)
     parser.add_argument("uvicorn_args", nargs=argparse.REMAINDER)
     opts = parser.parse_args(argv)
     die_with_parent(opts.parent)
@@ -193,6 +195,7 @@ def main(argv):
     app, kw = uvicorn_kwargs(args)
     server = gated_server_class(uvicorn)(config=uvicorn.Config(app, **kw))
     server.gate_path, server.gate_timeout, server.ready_fd = opts.gate, opts.gate_timeout, opts.ready_fd
+    server.gate_status = opts.gate_status
     sock = socket.socket(fileno=opts.fd)  # family and type read from the fd
     server.run(sockets=[sock])
     if server.gate_failure is not None:

@@ -81,7 +81,7 @@ describe('the socket holder: rolling restarts under load', () => {
       await waitFor('state.json', () => (childOf(h) > 0 ? true : undefined), { timeoutMs: 10_000 });
       const hung = childOf(h);
       let stoppedAt = 0;
-      const { result, window, load } = await underLoad(h, shape, async () => {
+      const { result, load } = await underLoad(h, shape, async () => {
         process.kill(hung, 'SIGSTOP');
         stoppedAt = performance.now();
         await settle(1000);
@@ -93,12 +93,15 @@ describe('the socket holder: rolling restarts under load', () => {
       const after = load.window(ready!, Infinity);
       expect(after.failed, JSON.stringify(after.statuses)).toBe(0);
       expect(after.requests).toBeGreaterThan(40);
-      // Those that queued during the hang were answered by the new process.
-      const queued = load.answers.filter((a) => a.at > stoppedAt + 50 && a.at < ready!);
+      // Those that queued during the hang were answered by the new process. With
+      // keep-alive clients, a request sent on a connection the hung process had
+      // accepted before it hung dies with it (at most one per client socket, 4 here).
+      const queued = load.answers.filter((a) => a.at > stoppedAt && a.at < ready!);
+      const lost = queued.filter((a) => !a.ok);
       expect(queued.length).toBeGreaterThan(30);
-      expect(queued.filter((a) => !a.ok).length, JSON.stringify(load.window(stoppedAt + 50, ready!).statuses)).toBe(0);
+      if (shape === 'new-connections') expect(lost.length, JSON.stringify(load.window(stoppedAt, ready!).statuses)).toBe(0);
+      else expect(lost.length <= 4 && lost.every((a) => a.error === 'ECONNRESET'), JSON.stringify(lost)).toBe(true);
       expect(pidAlive(hung)).toBe(false);
-      void window;
     }, 90_000);
   }
 });
