@@ -25,10 +25,18 @@ import os
 import signal
 import socket
 import sys
-import time
+
+# botstack's runtime folder is on the path only for this import: the app's own imports never see it.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sockhold_gate import gate  # noqa: E402
+
+del sys.path[0]
 
 EXIT_GATE = 3
 EXIT_USAGE = 2
+# How long a child being rolled out keeps its kept-alive connections open,
+# answering each with "Connection: close", before uvicorn closes what is idle.
+DRAIN_S = 0.5
 
 
 def die_with_parent(parent):
@@ -67,55 +75,35 @@ def uvicorn_kwargs(argv):
     return captured["app"], kw
 
 
-async def ask(app, path, root_path):
-    """GET path through the ASGI app, in-process: the status code, or None."""
-    bare, _, query = path.partition("?")
-    scope = {
-        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-        "method": "GET", "scheme": "http", "path": bare, "raw_path": bare.encode(), "query_string": query.encode(),
-        "root_path": root_path, "headers": [(b"host", b"127.0.0.1"), (b"user-agent", b"botstack-gate")],
-        "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0),
-    }
-    status = {}
-    done = asyncio.Event()
+def close_after_each_response(draining):
+    """While draining, every response says "Connection: close", and the connection closes after it.
 
-    async def receive():
-        if not status.get("asked"):
-            status["asked"] = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await done.wait()
-        return {"type": "http.disconnect"}
+    uvicorn's own graceful stop closes idle kept-alive connections at once: a
+    client that sent its next request on one at that moment gets a reset. A
+    client told "Connection: close" opens a new connection for its next
+    request instead, and that one waits in the shared queue for the new child.
+    """
+    import importlib
 
-    async def send(message):
-        if message["type"] == "http.response.start":
-            status["code"] = message["status"]
-        elif message["type"] == "http.response.body" and not message.get("more_body", False):
-            done.set()
-
-    await app(scope, receive, send)
-    done.set()
-    return status.get("code")
-
-
-async def gate(server, path, timeout, status=0):
-    """None when PATH answered 2xx (or `status`) in time; otherwise why not. Retries while it answers otherwise."""
-    deadline = time.monotonic() + timeout
-    last = "no answer"
-    while not server.should_exit:
-        left = deadline - time.monotonic()
+    for name in ("h11_impl", "httptools_impl"):
         try:
-            code = await asyncio.wait_for(ask(server.config.loaded_app, path, server.config.root_path), max(left, 0.05))
-            if code is not None and (200 <= code < 300 or code == status):
-                return None
-            last = f"GET {path} answered {code}"
-        except asyncio.TimeoutError:
-            last = f"GET {path} did not answer within {timeout:g} s"
-        except Exception as exc:  # the app raised: that is a failed check, not a crash of the gate
-            last = f"GET {path} raised {type(exc).__name__}: {exc}"
-        if time.monotonic() + 0.2 >= deadline:
-            return last
-        await asyncio.sleep(0.2)
-    return "stopped during the health gate"
+            impl = importlib.import_module(f"uvicorn.protocols.http.{name}")
+        except ImportError:  # httptools is optional
+            continue
+        patch_send(impl.RequestResponseCycle, draining)
+
+
+def patch_send(cycle_class, draining):
+    real_send = cycle_class.send
+
+    async def send(self, message):
+        if draining[0] and message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"connection"]
+            message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            self.keep_alive = False
+        return await real_send(self, message)
+
+    cycle_class.send = send
 
 
 def gated_server_class(uvicorn):
@@ -127,6 +115,23 @@ def gated_server_class(uvicorn):
         gate_status = 0
         gate_failure = None
         ready_fd = None
+        draining = [False]
+
+        def handle_exit(self, sig, frame):
+            # SIGTERM is the holder rolling this child out: drain. SIGINT (pm2's stop) stops as uvicorn always has.
+            if sig == signal.SIGTERM and self.started:
+                self.draining[0] = True
+            super().handle_exit(sig, frame)
+
+        async def shutdown(self, sockets=None):
+            if self.draining[0]:
+                for server in self.servers:
+                    server.close()  # no new connections: they wait in the queue for the new child
+                for c in list(self.server_state.connections):
+                    if getattr(c, "cycle", None) is not None and not c.cycle.response_complete:
+                        c.cycle.keep_alive = False
+                await asyncio.sleep(DRAIN_S)
+            await super().shutdown(sockets=sockets)
 
         async def startup(self, sockets=None):
             if self.gate_path:
@@ -194,6 +199,7 @@ def main(argv):
 
     app, kw = uvicorn_kwargs(args)
     server = gated_server_class(uvicorn)(config=uvicorn.Config(app, **kw))
+    close_after_each_response(server.draining)
     server.gate_path, server.gate_timeout, server.ready_fd = opts.gate, opts.gate_timeout, opts.ready_fd
     server.gate_status = opts.gate_status
     sock = socket.socket(fileno=opts.fd)  # family and type read from the fd
