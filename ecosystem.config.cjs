@@ -3,6 +3,6 @@
 // stack has any problem, it prints them all and pm2 starts nothing.
 require('tsx/cjs');
 const path = require('node:path');
-const { appsFromFile } = require('./src/stack/pm2-entry.ts');
+const { appsFromFile } = require('./src/ops/ecosystem/entry.ts');
 
 module.exports = { apps: appsFromFile(path.join(__dirname, 'ecosystem.config.ts')) };

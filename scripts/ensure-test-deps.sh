@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Runs before `npm test`: the integration tests need Debian's real uvicorn and
-# FastAPI (PyPI is not reachable here), a venv module, git (deploy), `ip`
-# (the export test's network namespace), logrotate (rotation) and promtool
-# (the metrics linter, from the prometheus package). Installs them when
+# Runs before `npm test`: the tests need the Debian packages in
+# scripts/test-deps.txt (which says why each). Installs them when one is
 # missing and we are root; otherwise says exactly what to run.
 set -euo pipefail
+LIST="$(dirname "$0")/test-deps.txt"
 PY=/usr/bin/python3
+# `package probe` pairs, comments and blank lines left out.
+entries() { sed -e 's/#.*//' "$LIST" | awk 'NF { print $1, ($2 == "" ? "-" : $2) }'; }
+# Every probe answers: commands on PATH, executables, and one python3 run for the modules.
 have() {
-  [ -x "$PY" ] && "$PY" -c 'import uvicorn, fastapi, venv' >/dev/null 2>&1 &&
-    command -v git >/dev/null && command -v ip >/dev/null && command -v logrotate >/dev/null && command -v promtool >/dev/null
+  local pkg probe mods=()
+  while read -r pkg probe; do
+    case "$probe" in
+      -) ;;
+      py:*) mods+=("${probe#py:}") ;;
+      /*) [ -x "$probe" ] || return 1 ;;
+      *) command -v "$probe" >/dev/null || return 1 ;;
+    esac
+  done < <(entries)
+  [ ${#mods[@]} -eq 0 ] || { [ -x "$PY" ] && "$PY" -c "import $(IFS=,; echo "${mods[*]}")" >/dev/null 2>&1; }
 }
 if have; then exit 0; fi
-PKGS="python3 python3-venv python3-uvicorn python3-fastapi procps git iproute2 logrotate prometheus"
+PKGS="$(entries | awk '{ print $1 }' | paste -sd ' ')"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "botstack tests: installing $PKGS (Debian packages the integration tests run)" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -1,28 +1,16 @@
-import type { AlertConfig, DiskThreshold, TelegramSettings, WebhookSettings } from './types.js';
+import { ALERT_ENV, parseDiskThreshold, type AlertFileSettings } from '../stack/alert-settings.js';
 import type { EnvValues } from './dotenv.js';
+import type { AlertConfig, TelegramSettings, WebhookSettings } from './types.js';
 
 // Where alerts go, from three places: the process environment, then <root>/.env,
 // then the stack file's `alerts` block (non-secret settings only). The first
 // that has a value wins. Pure: every source comes in as data.
 
-export const ALERT_ENV = {
-  token: 'BOTSTACK_ALERT_TELEGRAM_TOKEN',
-  chat: 'BOTSTACK_ALERT_TELEGRAM_CHAT',
-  api: 'BOTSTACK_ALERT_TELEGRAM_API',
-  webhook: 'BOTSTACK_ALERT_WEBHOOK',
-  webhookSecret: 'BOTSTACK_ALERT_WEBHOOK_SECRET',
-  diskMinFree: 'BOTSTACK_ALERT_DISK_MIN_FREE',
-} as const;
+// The variable names and the stack file's settings are the stack schema's too (src/stack/alert-settings.ts).
+export { ALERT_ENV, parseDiskThreshold, type AlertFileSettings } from '../stack/alert-settings.js';
 
 export const DEFAULT_TELEGRAM_API = 'https://api.telegram.org';
 export const DEFAULT_DISK_MIN_FREE = '10%,1G';
-
-/** The stack file's non-secret alert settings (stack.alerts, resolved). */
-export interface AlertFileSettings {
-  readonly telegram?: { readonly chat?: string | number; readonly api?: string };
-  readonly webhook?: { readonly url?: string };
-  readonly disk?: { readonly minFree?: string };
-}
 
 export interface ConfigSources {
   readonly stack: string;
@@ -98,23 +86,4 @@ export function redactUrl(text: string): string {
   } catch {
     return text.length > 12 ? `${text.slice(0, 8)}…` : text;
   }
-}
-
-const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
-const SIZE = /^(\d+(?:\.\d+)?)\s*(K|M|G|T)i?B?$/i;
-const UNIT: Record<string, number> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
-
-/** "10%", "1G", "10%,1G" (low when either is crossed), or "off". */
-export function parseDiskThreshold(text: string): DiskThreshold | null {
-  if (text.trim().toLowerCase() === 'off') return { minFreeRatio: null, minFreeBytes: null };
-  let ratio: number | null = null;
-  let bytes: number | null = null;
-  for (const part of text.split(',').map((p) => p.trim())) {
-    const pct = PERCENT.exec(part);
-    const size = SIZE.exec(part);
-    if (pct && ratio === null && Number(pct[1]) <= 100) ratio = Number(pct[1]) / 100;
-    else if (size && bytes === null) bytes = Math.round(Number(size[1]) * UNIT[size[2]!.toUpperCase()]!);
-    else return null;
-  }
-  return { minFreeRatio: ratio, minFreeBytes: bytes };
 }

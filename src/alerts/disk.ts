@@ -1,6 +1,6 @@
 import { stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fmtBytes as formatBytes } from '../ops/format.js';
+import { fmtBytes as formatBytes } from '../util/format.js';
 import type { AlertTimers } from './timers.js';
 import type { AlertEvent, DiskThreshold } from './types.js';
 

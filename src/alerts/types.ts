@@ -1,3 +1,4 @@
+import type { DiskThreshold } from '../stack/alert-settings.js';
 // What the alerting code passes around: events (what happened), the resolved
 // configuration (where to send), and a channel's answer (what became of it).
 
@@ -43,12 +44,8 @@ export interface WebhookSettings {
   readonly secret: string | null;
 }
 
-export interface DiskThreshold {
-  /** Low when free space is under this share of the filesystem (0..1), or null. */
-  readonly minFreeRatio: number | null;
-  /** Low when free space is under this many bytes, or null. */
-  readonly minFreeBytes: number | null;
-}
+// The stack schema validates the threshold too: its shape lives below both (stack/alert-settings.ts).
+export type { DiskThreshold };
 
 export interface AlertConfig {
   readonly stack: string;

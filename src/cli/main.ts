@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CliError, EXIT, type CliIO } from './io.js';
+import { CliError, EXIT, type CliIO } from '../util/io.js';
 import { buildProgram } from './program.js';
 
 /**

@@ -1,10 +1,8 @@
 import { Command } from 'commander';
-import type { CliIO } from './io.js';
+import type { CliIO, SetExit } from '../util/io.js';
 import { registerCheck } from './commands/check.js';
 import { registerInit } from './commands/init.js';
 import { registerOperate } from './commands/register.js';
-
-export type SetExit = (code: number) => void;
 
 export const EXIT_CODES_HELP = `
 Exit codes:

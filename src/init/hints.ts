@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import type { App } from '../rules/types.js';
-import { isSecretKey } from './plan.js';
+import { isSecretKey } from './secret-key.js';
 
 // What the input's text says beyond its apps: the health URLs it polls, the
 // folder it cd's into, the venv it activates, the secret keys it assigns.

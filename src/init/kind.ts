@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { findDevFlag } from '../rules/dev-flags.js';
 import { describeCommand, isVenvPath } from '../rules/model/command.js';
 import type { App } from '../rules/types.js';
-import type { PlannedKind } from './plan.js';
+import type { PlannedKind } from './types.js';
 
 // Which botstack kind an app becomes, from its command line: the one decision
 // init makes per service that needs the command's words.

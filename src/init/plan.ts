@@ -1,66 +1,19 @@
 import { basename, dirname, isAbsolute, relative } from 'node:path';
 import { optionValue } from '../rules/model/command.js';
 import { exclusive, type App } from '../rules/types.js';
-import type { TextHints } from './hints.js';
 import { kindOf, withoutDevFlags } from './kind.js';
+import { isSecretKey } from './secret-key.js';
+import type { InitPlan, PlannedKind, PlannedService, SourceApps } from './types.js';
 
 // What `botstack init --from` will write, as data: one planned service per app
 // the readers found, in start order. Pure, so every decision here is unit-tested
 // without a file system. Secret values never enter the plan: only key names.
 
-export type PlannedKind = 'mongod' | 'uvicorn' | 'python' | 'node' | 'command';
-
-export interface PlannedService {
-  readonly name: string;
-  readonly kind: PlannedKind;
-  /** mongod, or a database run as a command (redis, postgres): started first, depends on nothing. */
-  readonly database: boolean;
-  /** uvicorn: the app spec; python/node: the script; command: the command line. */
-  readonly target: string;
-  readonly args: readonly string[];
-  /** Where it runs, when not the stack's root: relative to the root when inside it. */
-  readonly cwd: string | null;
-  readonly port: number | null;
-  /** The host the source bound, when it was not loopback (we bind 127.0.0.1 and say so). */
-  readonly publicHost: string | null;
-  readonly dbpath: string | null;
-  readonly workers: number | null;
-  /** The source ran it with --reload: kept for BOTSTACK_ENV=development only. */
-  readonly reloadInDevelopment: boolean;
-  readonly env: Readonly<Record<string, string>>;
-  readonly secrets: readonly string[];
-  readonly dependsOn: readonly { readonly name: string; readonly guess: boolean }[];
-  /** An HTTP path the source file itself probes (a curl in the script). */
-  readonly healthPath: string | null;
-  /** Why this kind, or what was dropped: one comment line each. */
-  readonly notes: readonly string[];
-  /** Where it came from: "start_all_services.sh line 12". */
-  readonly origin: string;
-}
-
-export interface InitPlan {
-  readonly name: string;
-  readonly root: string | null;
-  readonly venv: string | null;
-  readonly services: readonly PlannedService[];
-  /** Every secret key, for the summary: put these in <root>/.env. */
-  readonly secrets: readonly string[];
-}
-
-export interface SourceApps {
-  readonly file: string;
-  readonly apps: readonly App[];
-  readonly hints: TextHints;
-}
-
-const SECRET_KEY = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)/i;
-const NOT_SECRET = /(_FILE|_PATH|_DIR|_URL|_NAME)$/i;
 /** Environment a supervisor sets that must not be copied into a stack. */
 const DROPPED_ENV = /^(PYTHONUNBUFFERED|VIRTUAL_ENV|PATH|NODE_ENV|PYTHONPATH)$/;
 const GENERIC = /^(main|app|run|index|server|start|bot|__main__|manage|wsgi|asgi)$/;
 const LOOPBACK = /^(127\.0\.0\.1|localhost|::1)$/;
 
-export const isSecretKey = (k: string): boolean => SECRET_KEY.test(k) && !NOT_SECRET.test(k);
 /** A value that is a secret whatever its key: a URL with a password, a Telegram token. */
 const SECRET_VALUE = /:\/\/[^\s:@/]+:[^\s@/]+@|\b\d{6,}:[A-Za-z0-9_-]{30,}/;
 

@@ -1,4 +1,4 @@
-import type { InitPlan, PlannedService } from './plan.js';
+import type { InitPlan, PlannedService } from './types.js';
 
 // The plan as a typed stack file, written the way a person would write ours:
 // `import { defineStack } from 'botstack'` (the package's main export, so the

@@ -3,7 +3,8 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { readSource } from '../rules/source/read.js';
 import type { EnvLookup } from '../stack/resolve.js';
 import { textHints } from './hints.js';
-import { buildPlan, type InitPlan, type SourceApps } from './plan.js';
+import { buildPlan } from './plan.js';
+import type { InitPlan, SourceApps } from './types.js';
 import { renderStack } from './render.js';
 
 // `botstack init --from <file>…`: read each input with check's readers, plan the

@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { RestartRecord } from './history.js';
+import type { RestartHistory, RestartRecord } from './history.js';
 
 // Restart history outlives the monitor: a restart of the monitor (a deploy,
 // `pm2 restart all`, a crash) must not wipe the record that periodic-restart
@@ -63,4 +63,27 @@ export function fileHistoryStore(path: string, log: (line: string) => void, owne
       }
     },
   };
+}
+
+/** Keeps a monitor's history and its store in step: restored once at start, saved only after a change. */
+export class HistorySync {
+  private savedVersion = 0;
+
+  constructor(
+    private readonly history: RestartHistory,
+    private readonly store: HistoryStore | undefined,
+  ) {}
+
+  restore(now: number, log: (line: string) => void): void {
+    if (!this.store) return;
+    const n = this.history.restore(this.store.load(), now);
+    if (n > 0) log(`monitor: ${n} restarts from before this monitor started, kept`);
+    this.savedVersion = this.history.version;
+  }
+
+  save(): void {
+    if (!this.store || this.history.version === this.savedVersion) return;
+    this.savedVersion = this.history.version;
+    this.store.save(this.history.all());
+  }
 }

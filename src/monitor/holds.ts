@@ -52,3 +52,23 @@ export class Holds {
     return false;
   }
 }
+
+/**
+ * The `hold` and `release` actions of `pm2 trigger monitor`, logged. A released
+ * service is `kick`ed: its next probe runs now, not an interval later.
+ */
+export function holdActions(holds: Holds, known: readonly string[], log: (line: string) => void, kick: (name: string) => void) {
+  return {
+    hold(param: unknown): HoldReply {
+      const r = holds.hold(param, known);
+      log(r.ok ? `monitor: holding ${r.held.join(', ')} for a deploy (lease ${r.leaseS} s)` : `monitor: hold refused: ${r.error}`);
+      return r;
+    },
+    release(param: unknown): { released: string[] } {
+      const released = holds.release(param);
+      log(`monitor: released ${released.join(', ') || 'nothing'}`);
+      for (const name of released) kick(name);
+      return { released };
+    },
+  };
+}

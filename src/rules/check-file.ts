@@ -14,7 +14,7 @@ export type CheckResult = { readonly ok: true; readonly findings: readonly Findi
 async function structureFindings(source: Source, ctx: RuleContext): Promise<Finding[]> {
   const stack = source.stack;
   if (!stack) return [];
-  const { STRUCTURE_CHECKS } = await import('../stack/validate.js');
+  const { STRUCTURE_CHECKS } = await import('./stack-checks.js');
   return Object.entries(STRUCTURE_CHECKS).flatMap(([rule, check]) =>
     check(stack).map((p) => {
       const app = ctx.apps.find((a) => a.name === p.service);

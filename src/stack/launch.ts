@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { runtimePaths } from '../util/package-root.js';
 import type { ParsedService } from './schema.js';
-import type { ServiceContext } from './resolve.js';
+import type { ServiceContext } from './context.js';
 import type { Launch } from './types.js';
 
 interface LaunchContext extends Omit<ServiceContext, 'venv'> {

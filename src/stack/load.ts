@@ -5,19 +5,10 @@ import { problemsFromZod } from './problems.js';
 import { resolveStack, type EnvLookup } from './resolve.js';
 import { stackInputSchema, type Profile } from './schema.js';
 import type { LoadResult, Problem } from './types.js';
-import { validateStack } from './validate.js';
 
 export interface LoadOptions {
   readonly env?: EnvLookup;
   readonly profile?: Profile;
-}
-
-/** parse -> resolve -> whole-stack checks. Returns the stack, or every problem found. */
-export function fromInput(input: unknown, file: string, opts: LoadOptions = {}): LoadResult {
-  const parsed = parseStack(input, file, opts);
-  if (!parsed.ok) return parsed;
-  const problems = validateStack(parsed.stack);
-  return problems.length > 0 ? { ok: false, problems } : parsed;
 }
 
 /**
@@ -49,17 +40,13 @@ export function stackExport(mod: Record<string, unknown>): unknown {
   return d;
 }
 
-/** Loads a stack file (.ts through tsx, or .js/.mjs/.cjs). Never throws for a bad file. */
-export async function loadStack(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  return loadWith(file, opts, fromInput);
-}
-
-/** loadStack without the whole-stack checks (see parseStack). */
+/** A stack file, parsed and resolved, without the whole-stack checks (see parseStack; `rules/stack-load.ts` adds them). */
 export async function loadParsedStack(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   return loadWith(file, opts, parseStack);
 }
 
-async function loadWith(file: string, opts: LoadOptions, build: typeof fromInput): Promise<LoadResult> {
+/** Reads a stack file and hands its export to `build` (parse only, or parse and check). Never throws for a bad file. */
+export async function loadWith(file: string, opts: LoadOptions, build: typeof parseStack): Promise<LoadResult> {
   const abs = resolve(file);
   if (!existsSync(abs)) {
     return { ok: false, problems: [{ file: abs, path: '(file)', message: `no stack file at ${abs}`, fix: 'pass --config <file>, or run from the folder holding ecosystem.config.ts' }] };

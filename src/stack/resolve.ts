@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { DEFAULT_HEARTBEAT_MAX_AGE_MS, DEFAULT_HEARTBEAT_TIMING, DEFAULT_HTTP_PATH, ENV_DEFAULTS, KIND_DEFAULTS } from './defaults.js';
+import type { EnvLookup, ServiceContext } from './context.js';
 import { buildLaunch } from './launch.js';
 import type { ParsedService, ParsedStack, Profile, healthInputSchema } from './schema.js';
 import type { z } from 'zod';
@@ -9,7 +10,8 @@ import type { DeploySchedule, Health, Service, Stack, Timing } from './types.js'
 import { everyToCron } from './cron.js';
 import { parseDuration } from './units.js';
 
-export type EnvLookup = Readonly<Record<string, string | undefined>>;
+// The many readers of EnvLookup know it from here, where env comes in.
+export type { EnvLookup } from './context.js';
 
 export interface ResolveOptions {
   readonly file: string;
@@ -43,15 +45,6 @@ export function resolveStack(parsed: ParsedStack, opts: ResolveOptions): Stack {
     ...(parsed.alerts ? { alerts: parsed.alerts } : {}),
     ...(parsed.deploy ? { deploy: resolveSchedule(parsed.deploy) } : {}),
   };
-}
-
-export interface ServiceContext {
-  readonly root: string;
-  readonly venv: string;
-  readonly logDir: string;
-  readonly envFile: string;
-  readonly profile: Profile;
-  readonly env: EnvLookup;
 }
 
 function resolveService(s: ParsedService, index: number, ctx: ServiceContext): Service {

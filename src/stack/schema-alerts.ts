@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALERT_ENV, parseDiskThreshold } from '../alerts/config.js';
+import { ALERT_ENV, parseDiskThreshold } from './alert-settings.js';
 
 // The stack file's `alerts` block: where alerts go, never the secrets that send
 // them. A token or a webhook secret written here is refused with where it goes

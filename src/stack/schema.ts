@@ -109,7 +109,7 @@ export const stackInputSchema = z
     envFile: z.string().min(1).optional(),
     profile: z.enum(PROFILES).optional(),
     alerts: alertsInputSchema.optional(),
-    // Scheduled `botstack deploy`: compiled to a cron-started pm2 job (src/ops/deploy/job.ts).
+    // Scheduled `botstack deploy`: compiled to a cron-started pm2 job (src/stack/deploy-job.ts).
     deploy: z
       .object({
         every: z.string().superRefine((v, ctx) => {

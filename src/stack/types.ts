@@ -1,5 +1,5 @@
 import type { Kind, Profile } from './schema.js';
-import type { AlertFileSettings } from '../alerts/config.js';
+import type { AlertFileSettings } from './alert-settings.js';
 
 // The resolved stack: every default applied, every path absolute, every
 // duration in ms. Input types live in schema.ts; these are what code reads.
@@ -73,7 +73,7 @@ export interface Stack {
   readonly envFile: string;
   readonly profile: Profile;
   readonly services: readonly Service[];
-  /** Non-secret alert settings from the stack file; the environment and .env win (src/alerts/config.ts). */
+  /** Non-secret alert settings from the stack file; the environment and .env win (src/alerts/config.ts; the shape is in alert-settings.ts). */
   readonly alerts?: AlertFileSettings;
   readonly deploy?: DeploySchedule;
 }

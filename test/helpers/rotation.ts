@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { renderLogrotate, type LogrotateInput } from '../../src/ops/logrotate/config.js';
-import { pm2Install } from '../../src/ops/startup-unit.js';
+import { pm2Install } from '../../src/ops/startup/unit.js';
 import type { Pm2App } from '../../src/stack/compile.js';
 import { waitFor } from '../../src/util/timeout.js';
 import type { Cleanup } from './cleanup.js';

@@ -1,5 +1,5 @@
 import { compileStack } from '../../src/stack/compile.js';
-import { fromInput } from '../../src/stack/load.js';
+import { fromInput } from '../../src/rules/stack-load.js';
 import type { StackInput } from '../../src/stack/schema.js';
 import type { Stack } from '../../src/stack/types.js';
 import { freePorts } from './ports.js';

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pm2Client } from '../../src/pm2/client.js';
-import { canBind } from '../../src/ops/ports.js';
-import { runStart, startSelection, type StartEvent } from '../../src/ops/start.js';
-import type { StatusReport } from '../../src/ops/status-types.js';
-import { loadStack } from '../../src/stack/load.js';
+import { canBind } from '../../src/ops/shared/ports.js';
+import { runStart, startSelection, type StartEvent } from '../../src/ops/start/run.js';
+import type { StatusReport } from '../../src/ops/status/types.js';
+import { loadStack } from '../../src/rules/stack-load.js';
 import { cmdline } from '../../src/util/proctree.js';
 import { waitFor } from '../../src/util/timeout.js';
 import { Cleanup } from '../helpers/cleanup.js';

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromInput } from '../../src/stack/load.js';
+import { fromInput } from '../../src/rules/stack-load.js';
 import { exportModel } from '../../src/export/render.js';
 import type { Check, ContainerService } from '../../src/export/types.js';
 import { Cleanup } from '../helpers/cleanup.js';

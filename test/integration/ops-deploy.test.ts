@@ -3,9 +3,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../src/monitor/report.js';
-import { waitHealthy } from '../../src/ops/readiness.js';
+import { waitHealthy } from '../../src/ops/shared/readiness.js';
 import { compileStack } from '../../src/stack/compile.js';
-import { loadStack } from '../../src/stack/load.js';
+import { loadStack } from '../../src/rules/stack-load.js';
 import type { Stack } from '../../src/stack/types.js';
 import { waitFor } from '../../src/util/timeout.js';
 import { pidAlive } from '../../src/util/proctree.js';

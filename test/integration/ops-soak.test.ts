@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectStatus } from '../../src/ops/status.js';
+import { collectStatus } from '../../src/ops/status/collect.js';
 import { waitFor } from '../../src/util/timeout.js';
 import { run, writeStackFile } from '../unit/cli/ops-cli.js';
 import { Cleanup } from '../helpers/cleanup.js';

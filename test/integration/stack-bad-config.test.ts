@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { register } from 'tsx/cjs/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { appsFromFile, InvalidStackError } from '../../src/stack/pm2-entry.js';
+import { appsFromFile, InvalidStackError } from '../../src/ops/ecosystem/entry.js';
 import { Cleanup } from '../helpers/cleanup.js';
 import { startPm2, type TestDaemon } from '../helpers/pm2.js';
 import { REPO } from '../helpers/project.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Sends one test message through every alert channel the stack has (Telegram, the
@@ -14,15 +14,11 @@ Exit codes:
 
 export function registerAlert(program: Command, io: CliIO, setExit: SetExit): void {
   const alert = program.command('alert').description('alerts to Telegram or a webhook');
-  alert
-    .command('test')
-    .description('send a test alert through every configured channel and report delivery per channel')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(alert, 'test', 'send a test alert through every configured channel and report delivery per channel', HELP)
     .option('--timeout <d>', 'give up on a channel after this long, like 30s', '30s')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', HELP)
     .action(async (opts: { config: string; timeout: string; json?: boolean }) => {
-      const { alertTest } = await import('../../ops/alert-test.js');
+      const { alertTest } = await import('../../ops/alert/send-test.js');
       setExit(await alertTest(io, opts));
     });
 }

@@ -1,8 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../rules/types.js';
-import { CliError, EXIT, type CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import { CliError, EXIT, type CliIO, type SetExit } from '../../util/io.js';
 
 // `botstack check [files...]`: the production rules over botstack stacks, pm2
 // ecosystem files, shell start scripts, systemd units, crontabs, Procfiles,

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { CliError, EXIT, type CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import { CliError, EXIT, type CliIO, type SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Pulls the new commit and restarts only the services whose files changed, one at a
@@ -28,10 +28,7 @@ interface Opts {
 }
 
 export function registerDeploy(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('deploy')
-    .description('pull, restart what changed in dependency order gated on health, roll back on failure')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(program, 'deploy', 'pull, restart what changed in dependency order gated on health, roll back on failure', HELP)
     .option('--ref <ref>', "what to deploy (default: the current branch's upstream, e.g. origin/main)")
     .option('--dry-run', 'print the plan (commits, changed files, services, order) and change nothing')
     .option('--json', 'print the deploy record (or the plan) as JSON')
@@ -39,7 +36,6 @@ export function registerDeploy(program: Command, io: CliIO, setExit: SetExit): v
     .option('--force', 'deploy a ref that is not a fast-forward of HEAD')
     .option('--health-timeout <duration>', "how long each restart may take to be healthy (default: the service's start grace)")
     .addOption(new Option('--scheduled', 'run by the scheduled deploy job').hideHelp())
-    .addHelpText('after', HELP)
     .action(async (opts: Opts) => {
       const { parseDuration } = await import('../../stack/units.js');
       const timeout = opts.healthTimeout === undefined ? undefined : parseDuration(opts.healthTimeout);

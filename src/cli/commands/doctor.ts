@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Checks, one line each (ok / warn / fail, with the fix): node and pm2 versions,
@@ -16,14 +16,10 @@ Exit codes:
   2  the stack file does not load`;
 
 export function registerDoctor(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('doctor')
-    .description('diagnose the host, pm2 and the stack, with a fix for each problem')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(program, 'doctor', 'diagnose the host, pm2 and the stack, with a fix for each problem', HELP)
     .option('--json', 'print the checks as JSON')
-    .addHelpText('after', HELP)
     .action(async (opts: { config: string; json?: boolean }) => {
-      const { runDoctor } = await import('../../ops/doctor-command.js');
+      const { runDoctor } = await import('../../ops/doctor/command.js');
       setExit(await runDoctor(io, opts));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Writes the stack as a Docker Compose file (compose) or Kubernetes manifests
@@ -16,19 +16,15 @@ Exit codes:
 const collect = (v: string, all: string[]): string[] => [...all, v];
 
 export function registerExport(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('export')
-    .description('export the stack to Docker Compose or Kubernetes (compose|k8s)')
+  stackCommand(program, 'export', 'export the stack to Docker Compose or Kubernetes (compose|k8s)', HELP)
     .argument('<target>', 'compose or k8s')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
     .option('--out <dir>', 'output folder (default: deploy/<target>); "-" prints the YAML to stdout, for kubectl apply -f -')
     .option('--namespace <ns>', 'k8s: the namespace every object goes into')
     .option('--image <service=image>', 'the image a service runs (repeatable)', collect, [])
     .option('--force', 'replace files that exist with other content')
     .option('--json', 'print a JSON summary: files, warnings, next commands')
-    .addHelpText('after', HELP)
     .action(async (target: string, opts: { config: string; out?: string; namespace?: string; image: string[]; force?: boolean; json?: boolean }) => {
-      const { runExport } = await import('../../export/command.js');
+      const { runExport } = await import('../../ops/export/run.js');
       setExit(await runExport(io, target, opts));
     });
 }

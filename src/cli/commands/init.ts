@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, line, type CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import { EXIT, line, type CliIO, type SetExit } from '../../util/io.js';
 
 // `botstack init --from <file>… [--out <path>] [--force] [--dry-run] [--json]`:
 // a typed stack from the start script, pm2 file, unit or Procfile already in use.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Shows each service's own out and err log (stderr lines are tagged "name!").
@@ -23,18 +23,14 @@ export interface LogsFlags {
 }
 
 export function registerLogs(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('logs [service]')
-    .description("a service's log lines (all services when none is named), or with --errors the error counts")
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(program, 'logs [service]', "a service's log lines (all services when none is named), or with --errors the error counts", HELP)
     .option('--errors', 'count errors, exceptions, tracebacks and SIGTERM/SIGKILL lines')
     .option('--since <duration>', 'only lines from the last duration, like 30m or 1h')
     .option('--follow', 'keep printing new lines until Ctrl-C')
     .option('--lines <n>', 'lines per service (with --errors: newest error lines shown)')
     .option('--json', 'print JSON')
-    .addHelpText('after', HELP)
     .action(async (service: string | undefined, opts: LogsFlags) => {
-      const { runLogs } = await import('../../ops/logs-command.js');
+      const { runLogs } = await import('../../ops/logs/command.js');
       setExit(await runLogs(io, service, opts));
     });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
 import { registerAlert } from './alert.js';
 import { registerDeploy } from './deploy.js';
 import { registerDoctor } from './doctor.js';

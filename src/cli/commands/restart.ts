@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Restarts the service through pm2 (its counters and logs stay true) and waits until
@@ -13,15 +13,11 @@ Exit codes:
   2  bad arguments, a stack file that does not load, or no pm2 daemon`;
 
 export function registerRestart(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('restart')
-    .description('restart one service and wait until it is healthy again')
+  stackCommand(program, 'restart', 'restart one service and wait until it is healthy again', HELP)
     .argument('<service>', 'the service to restart')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
     .option('--force', 'restart even when a dependency is down')
-    .addHelpText('after', HELP)
     .action(async (name: string, opts: { config: string; force?: boolean }) => {
-      const { restartFlow } = await import('../../ops/restart-flow.js');
+      const { restartFlow } = await import('../../ops/restart/flow.js');
       setExit(await restartFlow(io, opts.config, name, opts.force === true));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Samples status (pm2 list, process trees, health) every interval for the
@@ -14,16 +14,12 @@ Exit codes:
   2  bad flag, the stack file does not load, or pm2 is unreachable`;
 
 export function registerSoak(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('soak')
-    .description('prove the stack stays up: sample status for a duration and report restarts and failed probes')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(program, 'soak', 'prove the stack stays up: sample status for a duration and report restarts and failed probes', HELP)
     .option('--duration <d>', 'how long to watch, like 1h or 30m', '1h')
     .option('--interval <d>', 'time between samples, like 10s', '10s')
     .option('--json', 'print the summary as JSON')
-    .addHelpText('after', HELP)
     .action(async (opts: { config: string; duration: string; interval: string; json?: boolean }) => {
-      const { runSoak } = await import('../../ops/soak-command.js');
+      const { runSoak } = await import('../../ops/soak/command.js');
       setExit(await runSoak(io, opts));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Before anything starts: the stack must load, every script, folder and interpreter
@@ -14,14 +14,10 @@ Exit codes:
   2  bad arguments, a stack file that does not load, or pm2 cannot be reached`;
 
 export function registerStart(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('start')
-    .description('start the stack (or the named services and their dependencies) in dependency order, gated on health')
+  stackCommand(program, 'start', 'start the stack (or the named services and their dependencies) in dependency order, gated on health', HELP)
     .argument('[service...]', 'services to start; their dependencies start too (default: all)')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
-    .addHelpText('after', HELP)
     .action(async (names: string[], opts: { config: string }) => {
-      const { startFlow } = await import('../../ops/start-flow.js');
+      const { startFlow } = await import('../../ops/start/flow.js');
       setExit(await startFlow(io, opts.config, names));
     });
 }

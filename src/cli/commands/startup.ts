@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Installs pm2's systemd unit with an explicit user and home (never User=undefined),
@@ -16,10 +16,7 @@ Exit codes:
   2  bad flag, not root, the stack file does not load, or pm2 is unreachable`;
 
 export function registerStartup(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('startup')
-    .description('make the running stack come back on boot (pm2 startup systemd + pm2 save), verified')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(program, 'startup', 'make the running stack come back on boot (pm2 startup systemd + pm2 save), verified', HELP)
     .option('--dry-run', 'print the unit it would install and the commands; change nothing')
     .option('--remove', 'remove the boot unit (pm2 unstartup, then whatever it left)')
     .option('--user <name>', 'user the unit runs pm2 as (default: $SUDO_USER, $USER)')
@@ -27,9 +24,8 @@ export function registerStartup(program: Command, io: CliIO, setExit: SetExit): 
     .option('--log-max-size <size>', 'rotate a log past this size, even within the day', '50M')
     .option('--log-keep <n>', 'rotated files kept per log', '14')
     .option('--log-max-age <days>', 'delete rotated files older than this', '14')
-    .addHelpText('after', HELP)
     .action(async (opts: { config: string; dryRun?: boolean; remove?: boolean; user?: string; home?: string; logMaxSize?: string; logKeep?: string; logMaxAge?: string }) => {
-      const { runStartup } = await import('../../ops/startup-command.js');
+      const { runStartup } = await import('../../ops/startup/command.js');
       setExit(await runStartup(io, opts));
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { EXIT, type CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import { EXIT, type CliIO, type SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Health comes from the monitor's report when the monitor runs, else from one probe per service.
@@ -12,22 +12,18 @@ Exit codes:
   2  pm2 is unreachable, or the stack file does not load`;
 
 export function registerStatus(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('status')
-    .description('one row per service: pm2 status, pid, uptime, restarts, memory, CPU, health, latency, watch')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
+  stackCommand(program, 'status', 'one row per service: pm2 status, pid, uptime, restarts, memory, CPU, health, latency, watch', HELP)
     .option('--json', 'print the report as JSON')
-    .addHelpText('after', HELP)
     .action(async (opts: { config: string; json?: boolean }) => {
-      const { loadConfig, withPm2 } = await import('../../ops/context.js');
-      const { collectStatus } = await import('../../ops/status.js');
+      const { loadConfig, withPm2 } = await import('../../ops/shared/context.js');
+      const { collectStatus } = await import('../../ops/status/collect.js');
       const stack = await loadConfig(io, opts.config);
       const report = await withPm2(io, false, (client) => collectStatus(client, stack, io.signal ? { signal: io.signal } : {}));
       const { deployState, renderDeployState, headOf } = await import('../../ops/deploy/state.js');
       const deploy = deployState(stack);
       if (opts.json) io.stdout.write(JSON.stringify(deploy ? { ...report, deploy } : report, null, 2) + '\n');
       else {
-        const { renderStatus } = await import('../../ops/render-status.js');
+        const { renderStatus } = await import('../../ops/status/render.js');
         io.stdout.write(renderStatus(report, stack.name, stack.services.filter((s) => s.reload).map((s) => s.name)));
         io.stdout.write(renderDeployState(deploy, deploy?.journal ? await headOf(stack, io.env) : null));
       }

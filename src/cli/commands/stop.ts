@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { CliIO } from '../io.js';
-import type { SetExit } from '../program.js';
+import type { CliIO, SetExit } from '../../util/io.js';
+import { stackCommand } from './stack-command.js';
 
 const HELP = `
 Stops the monitor first (so it heals nothing being stopped), then dependents before
@@ -13,14 +13,10 @@ Exit codes:
   2  bad arguments, or a stack file that does not load`;
 
 export function registerStop(program: Command, io: CliIO, setExit: SetExit): void {
-  program
-    .command('stop')
-    .description('stop the stack (or the named services and everything that depends on them), dependents first')
+  stackCommand(program, 'stop', 'stop the stack (or the named services and everything that depends on them), dependents first', HELP)
     .argument('[service...]', 'services to stop; their dependents stop first (default: all)')
-    .option('--config <file>', 'the stack file', './ecosystem.config.ts')
-    .addHelpText('after', HELP)
     .action(async (names: string[], opts: { config: string }) => {
-      const { stopFlow } = await import('../../ops/stop-flow.js');
+      const { stopFlow } = await import('../../ops/stop/flow.js');
       setExit(await stopFlow(io, opts.config, names));
     });
 }

@@ -1,4 +1,4 @@
-import type { CliIO } from '../../cli/io.js';
+import type { CliIO } from '../../util/io.js';
 import type { Pm2Client } from '../../pm2/client.js';
 import type { Service, Stack } from '../../stack/types.js';
 import { GitError, moveTo, type Git } from './git.js';

@@ -1,6 +1,6 @@
 import type { Pm2Client } from '../../pm2/client.js';
 import type { Service, Stack } from '../../stack/types.js';
-import { graceOf } from '../readiness.js';
+import { graceOf } from '../shared/readiness.js';
 
 // The deploy tells the monitor it owns the services it restarts (the monitor's
 // `hold` action, src/monitor/holds.ts), so a slow start is not "healed" halfway.

@@ -1,7 +1,7 @@
 import type { Pm2Client } from '../../pm2/client.js';
 import type { Stack } from '../../stack/types.js';
-import { probeOnce } from '../probe-once.js';
-import { isRunning } from '../status-health.js';
+import { probeOnce } from '../shared/probe-once.js';
+import { isRunning } from '../status/health.js';
 
 // Before an unattended deploy: every service it would restart that runs must be
 // healthy now, so a failure afterwards is the new code's, and a rollback returns

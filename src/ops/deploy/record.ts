@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { lastLines } from '../log-lines.js';
+import { lastLines } from '../logs/lines.js';
 
 // One JSON line per deploy in <logDir>/deploy.jsonl. Step timings are measured
 // on the monotonic clock; `at` is the wall clock, for people.

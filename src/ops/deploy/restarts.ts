@@ -1,8 +1,8 @@
 import type { Pm2Client } from '../../pm2/client.js';
 import type { Service, Stack } from '../../stack/types.js';
-import { fmtSeconds } from '../format.js';
-import { runRestart } from '../restart.js';
-import { isRunning } from '../status-health.js';
+import { fmtSeconds } from '../../util/format.js';
+import { runRestart } from '../restart/run.js';
+import { isRunning } from '../status/health.js';
 import type { Steps } from './steps.js';
 
 // Restarts one service at a time, in the plan's dependency order, each gated

@@ -1,10 +1,10 @@
-import { CliError, EXIT, line, type CliIO } from '../../cli/io.js';
+import { CliError, EXIT, line, type CliIO } from '../../util/io.js';
 import type { Pm2Client } from '../../pm2/client.js';
 import type { Service, Stack } from '../../stack/types.js';
 import { pidAlive } from '../../util/proctree.js';
-import { connectPm2, loadConfig } from '../context.js';
-import { fmtSeconds } from '../format.js';
-import { graceOf } from '../readiness.js';
+import { connectPm2, loadConfig } from '../shared/context.js';
+import { fmtSeconds } from '../../util/format.js';
+import { graceOf } from '../shared/readiness.js';
 import { execute, type ExecuteResult } from './execute.js';
 import { git, head, topLevel } from './git.js';
 import { readJournal } from './journal.js';

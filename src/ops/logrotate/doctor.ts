@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fail, ok, warn, type CheckResult, type DoctorContext } from '../doctor-types.js';
+import { fail, ok, warn, type CheckResult, type DoctorContext } from '../doctor/types.js';
 import { HEADER } from './config.js';
 import { findLogrotate } from './install.js';
 import { logrotateFile, stackLogFiles } from './plan.js';

@@ -1,4 +1,4 @@
-import { CliError, EXIT } from '../../cli/io.js';
+import { CliError, EXIT } from '../../util/io.js';
 import { parseSize } from '../../stack/units.js';
 import { DEFAULT_ROTATION, type RotationSettings } from './plan.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Runner } from '../startup-run.js';
+import type { Runner } from '../startup/run.js';
 
 // Size needs a clock: Debian and Ubuntu run logrotate once a day
 // (logrotate.timer), so `maxsize` alone would act once a day at most. An

@@ -1,3 +1,4 @@
+import { isSecretKey } from '../../util/secret-keys.js';
 import type { App, Finding, RuleContext } from '../types.js';
 
 // A token in the file is a token in git history, in backups, in pm2's dump.
@@ -7,8 +8,6 @@ import type { App, Finding, RuleContext } from '../types.js';
 
 const TELEGRAM = /\b\d{6,}:[A-Za-z0-9_-]{30,}/;
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*):\/\/[^\s:@/'"`]+:([^\s@/'"`]+)@/i;
-const SECRET_KEY = /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY)/i;
-const NOT_A_SECRET_KEY = /(_FILE|_PATH|_DIR|_NAME|_HEADER|_TTL|_EXPIRES?|_LENGTH|_URL)$|^secrets$/i;
 // key = 'value' | key: "value" | KEY=value (unquoted only where the format allows it).
 const ASSIGN = /(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1\s*[:=]\s*(?:(['"`])(.*?)\3|([A-Za-z0-9][^\s'"`,;#}]*))/g;
 const PLACEHOLDER = /^(x+|\*+|\.+|<.*>|\{\{.*\}\}|\d+|true|false|none|null|undefined|todo|secret|password|token)$|change.?me|replace.?me|your[-_ ]|placeholder|example|dummy|redacted|\$[{(\w]/i;
@@ -31,7 +30,7 @@ function secretIn(line: string, kind: TextKind): Hit | null {
   for (const m of line.matchAll(ASSIGN)) {
     const key = m[2] ?? '';
     const value = m[4] ?? (kind === 'config' ? m[5] : undefined);
-    if (value === undefined || !SECRET_KEY.test(key) || NOT_A_SECRET_KEY.test(key) || isPlaceholder(value)) continue;
+    if (value === undefined || !isSecretKey(key, { strict: true }) || isPlaceholder(value)) continue;
     // `TOKEN=insert your key here`: an unquoted word followed by more words is a sentence, not a secret.
     if (m[5] !== undefined && /^[A-Za-z]+$/.test(value) && /^[ \t]+[A-Za-z]+[ \t]+[A-Za-z]/.test(line.slice((m.index ?? 0) + m[0].length))) continue;
     return { what: `"${key}"`, length: value.length, key };

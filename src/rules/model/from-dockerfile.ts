@@ -1,6 +1,7 @@
 import type { App } from '../types.js';
 import { isVenvPath } from './command.js';
 import { appFromLaunch, readShell, VENV_MENTIONED } from './from-shell.js';
+import { joinedLines } from './joined-lines.js';
 import { shellLine } from './shell/line.js';
 import { freshState } from './shell/run.js';
 import { splitWords } from './words.js';
@@ -18,23 +19,10 @@ interface Instr {
 }
 
 function instructions(text: string): Instr[] {
-  const out: Instr[] = [];
-  let cur: { line: number; text: string } | null = null;
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    if (cur === null && (raw.trim() === '' || raw.trim().startsWith('#'))) continue;
-    if (cur !== null && raw.trim().startsWith('#')) continue;
-    const c: { line: number; text: string } = cur ?? { line: i + 1, text: '' };
-    if (/\\\s*$/.test(raw)) {
-      c.text += `${raw.replace(/\\\s*$/, '')} `;
-      cur = c;
-      continue;
-    }
-    c.text += raw;
-    cur = null;
-    const m = /^\s*(\w+)\s+([\s\S]*)$/.exec(c.text);
-    if (m) out.push({ op: (m[1] ?? '').toUpperCase(), arg: (m[2] ?? '').trim(), line: c.line });
-  }
-  return out;
+  return joinedLines(text, { drop: /^\s*#/ }).flatMap(({ line, text: t }) => {
+    const m = /^\s*(\w+)\s+([\s\S]*)$/.exec(t);
+    return m ? [{ op: (m[1] ?? '').toUpperCase(), arg: (m[2] ?? '').trim(), line }] : [];
+  });
 }
 
 /** ["a", "b"] -> words; anything else is shell form. */

@@ -4,6 +4,7 @@ import type { App, Pull } from '../types.js';
 import { appFromLaunch, VENV_MENTIONED } from './from-shell.js';
 import { isVenvPath } from './command.js';
 import { pm2Memory } from './from-pm2.js';
+import { joinedLines } from './joined-lines.js';
 import { freshState, runScript } from './shell/run.js';
 import { shellLine } from './shell/line.js';
 
@@ -29,23 +30,14 @@ interface Entry {
 function entries(text: string): Entry[] {
   const out: Entry[] = [];
   let section = '';
-  let pending: { line: number; text: string } | null = null;
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    const cur: { line: number; text: string } = pending ?? { line: i + 1, text: '' };
-    if (/\\\s*$/.test(raw)) {
-      cur.text += raw.replace(/\\\s*$/, ' ');
-      pending = cur;
-      continue;
-    }
-    pending = null;
-    cur.text += raw;
-    const t = cur.text.trim();
+  for (const { line, text: joined } of joinedLines(text)) {
+    const t = joined.trim();
     if (t === '' || t.startsWith('#') || t.startsWith(';')) continue;
     const s = /^\[(.+)\]$/.exec(t);
     if (s) section = s[1] ?? '';
     else if (section === 'Service') {
       const eq = t.indexOf('=');
-      if (eq > 0) out.push({ key: t.slice(0, eq).trim(), value: t.slice(eq + 1).trim(), line: cur.line });
+      if (eq > 0) out.push({ key: t.slice(0, eq).trim(), value: t.slice(eq + 1).trim(), line });
     }
   }
   return out;

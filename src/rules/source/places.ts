@@ -6,7 +6,7 @@ import { readSupervisor } from '../model/from-supervisor.js';
 import { readShell } from '../model/from-shell.js';
 import { readUnit } from '../model/from-systemd.js';
 import type { FileKind } from './kind.js';
-import type { Source } from './read.js';
+import type { Source } from './types.js';
 
 // The other places start commands live on a VPS, each read into the same apps:
 // shell scripts, systemd units, crontabs, Procfiles, Dockerfiles, compose files

@@ -1,39 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { EnvLookup } from '../../stack/resolve.js';
-import type { Stack } from '../../stack/types.js';
 import type { TextKind } from '../checks/secrets.js';
 import { AppShapeError } from '../model/from-pm2.js';
-import type { App, Finding, Profile, Pull, SourceFormat } from '../types.js';
+import type { Profile } from '../types.js';
 import { fileKind, type FileKind } from './kind.js';
 import { parseJsonLike, parseYaml, requireConfig, UnreadableError } from './pm2-file.js';
 import { pm2Apps } from './pm2-source.js';
+import type { Source } from './types.js';
 
 // Any input file -> the apps the rules read. What cannot be read comes back as
 // messages saying why and where, for exit status 2. Each kind's reader (and
 // zod, for botstack stacks) is imported only when a file of that kind comes in:
 // one shell script must not pay for the stack loader.
 
-export interface Source {
-  readonly format: SourceFormat;
-  readonly text: string;
-  readonly apps: readonly App[];
-  readonly profile: Profile;
-  /** Whether unquoted `KEY=value` is a literal here (shell, YAML) or an expression (JS, TS, JSON). */
-  readonly textKind: TextKind;
-  /** Set for a botstack stack, for the whole-stack checks. */
-  readonly stack?: Stack;
-  /** The kind of file, as read. */
-  readonly kind?: FileKind;
-  /** Unattended git pulls (auto-pull). */
-  readonly pulls?: readonly Pull[];
-  /** Findings about the file itself, found while reading it (pm2 apps pm2 would skip). */
-  readonly notes?: readonly Omit<Finding, 'file'>[];
-  /** Named for development (Procfile.dev, start-dev.sh): only reload/watch (as info) and secrets are checked. */
-  readonly devFile?: boolean;
-  /** The text the secret scan reads, when it differs from `text` (systemd's Environment= lines). */
-  readonly secretText?: string;
-}
+export type { Source } from './types.js';
 
 export type ReadResult = { readonly ok: true; readonly source: Source } | { readonly ok: false; readonly errors: readonly string[] };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../../src/alerts/dotenv.js';
 import { parseDiskThreshold, resolveAlertConfig, type ConfigSources } from '../../../src/alerts/config.js';
-import { fromInput } from '../../../src/stack/load.js';
+import { fromInput } from '../../../src/rules/stack-load.js';
 import { formatProblem } from '../../../src/stack/problems.js';
 
 const TOKEN = '123456789:AAH-secret-token-for-tests_xyz';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanErrors } from '../../../src/ops/logs-scan.js';
-import { tailFile } from '../../../src/ops/logs-tail.js';
+import { scanErrors } from '../../../src/ops/logs/scan.js';
+import { tailFile } from '../../../src/ops/logs/tail.js';
 
 // A 200 MB pm2 log (about 2.4 M lines): the scan streams it and the tail reads
 // only its end, so resident memory grows by a few MB, not by the file's size.

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeHolder, portHolder, portProblem } from '../../../src/ops/ports.js';
-import { renderStatus } from '../../../src/ops/render-status.js';
-import { startPrinter, startSummary } from '../../../src/ops/render-start.js';
-import { stopLine } from '../../../src/ops/render-stop.js';
-import { stackState } from '../../../src/ops/status.js';
-import type { ServiceStatus, StatusReport } from '../../../src/ops/status-types.js';
-import { startSelection } from '../../../src/ops/start.js';
-import { stopGroups } from '../../../src/ops/stop.js';
+import { describeHolder, portHolder, portProblem } from '../../../src/ops/shared/ports.js';
+import { renderStatus } from '../../../src/ops/status/render.js';
+import { startPrinter, startSummary } from '../../../src/ops/start/render.js';
+import { stopLine } from '../../../src/ops/stop/render.js';
+import { stackState } from '../../../src/ops/status/collect.js';
+import type { ServiceStatus, StatusReport } from '../../../src/ops/status/types.js';
+import { startSelection } from '../../../src/ops/start/run.js';
+import { stopGroups } from '../../../src/ops/stop/run.js';
 import { botStackInput, mustLoad } from '../../helpers/stack.js';
 
 const svc = (name: string, over: Partial<ServiceStatus> = {}): ServiceStatus => ({

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderSoak, soakJson } from '../../../src/ops/soak-format.js';
-import { emptySoak, foldError, foldSample, soakPassed } from '../../../src/ops/soak-summary.js';
-import { soak } from '../../../src/ops/soak.js';
-import type { ServiceStatus, StatusReport } from '../../../src/ops/status-types.js';
+import { renderSoak, soakJson } from '../../../src/ops/soak/format.js';
+import { emptySoak, foldError, foldSample, soakPassed } from '../../../src/ops/soak/summary.js';
+import { soak } from '../../../src/ops/soak/run.js';
+import type { ServiceStatus, StatusReport } from '../../../src/ops/status/types.js';
 import { botStackInput } from '../../helpers/stack.js';
 import { run, writeStackFile } from './ops-cli.js';
 

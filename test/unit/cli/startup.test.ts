@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runStartup } from '../../../src/ops/startup-command.js';
-import { planStartup } from '../../../src/ops/startup-plan.js';
-import type { Runner } from '../../../src/ops/startup-run.js';
-import { installStartup, removeStartup } from '../../../src/ops/startup.js';
+import { runStartup } from '../../../src/ops/startup/command.js';
+import { planStartup } from '../../../src/ops/startup/plan.js';
+import type { Runner } from '../../../src/ops/startup/run.js';
+import { installStartup, removeStartup } from '../../../src/ops/startup/install.js';
 import { run } from './ops-cli.js';
 
 const PM2_BIN = resolve(import.meta.dirname, '..', '..', '..', 'node_modules', 'pm2', 'bin', 'pm2');

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { loadStack } from '../../../src/stack/load.js';
+import { loadStack } from '../../../src/rules/stack-load.js';
 import type { Stack } from '../../../src/stack/types.js';
 
 // The two stacks the export is pinned on: our own and the demo, with fixed
@@ -28,7 +28,7 @@ export async function load(which: keyof typeof STACK_FILES, env: Record<string, 
 
 /** A stack built from input, for one mapping at a time. */
 export async function inline(input: unknown): Promise<Stack> {
-  const { fromInput } = await import('../../../src/stack/load.js');
+  const { fromInput } = await import('../../../src/rules/stack-load.js');
   const r = fromInput(input, '/srv/x/stack.config.ts', { env: { ...FIXED_ENV } });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.stack;

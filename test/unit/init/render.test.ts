@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PlannedService } from '../../../src/init/plan.js';
+import type { PlannedService } from '../../../src/init/types.js';
 import { renderStack } from '../../../src/init/render.js';
 
 // The stack text: values quoted so the file always parses, and comments that

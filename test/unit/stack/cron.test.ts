@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { everyToCron } from '../../../src/stack/cron.js';
-import { fromInput } from '../../../src/stack/load.js';
+import { fromInput } from '../../../src/rules/stack-load.js';
 import { parseDuration } from '../../../src/stack/units.js';
 import { botStackInput } from '../../helpers/stack.js';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStack } from '../../../src/stack/load.js';
+import { loadStack } from '../../../src/rules/stack-load.js';
 import { packageRoot } from '../../../src/util/package-root.js';
 
 // The real ecosystem.config.ts, through the same loader the CLI uses.

@@ -1,4 +1,4 @@
-import { fromInput } from '../../../src/stack/load.js';
+import { fromInput } from '../../../src/rules/stack-load.js';
 import type { Profile, ServiceInput, StackInput } from '../../../src/stack/schema.js';
 import type { Problem, Service, Stack } from '../../../src/stack/types.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadStack } from '../../../src/stack/load.js';
+import { loadStack } from '../../../src/rules/stack-load.js';
 
 // loadStack on real .ts files: bundled by esbuild beside the original, with tsx
 // as the fallback. Neither path may leave a file behind.

@@ -1,27 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import { isVenvPath } from '../command.js';
-import type { ScriptState } from './run.js';
+import type { ScriptState } from './state.js';
 
 // The commands that change the script's own state rather than start anything
-// (cd, source activate, export, ulimit, assignments), how branch states merge,
-// and which git commands pull new code onto the host.
+// (cd, source activate, export, ulimit, assignments), and which git commands
+// pull new code onto the host.
 
-export const clone = (s: ScriptState): ScriptState => ({ ...s, vars: new Map(s.vars), exported: { ...s.exported } });
 const ACTIVATORS = /(^|\/)activate(\.sh)?$/;
-
-/** Merges the states after an if/case: a variable holds every value a branch gave it. */
-export function merge(into: ScriptState, ends: readonly ScriptState[]): void {
-  into.venv = ends.some((e) => e.venv);
-  into.done = ends.every((e) => e.done === true);
-  into.cwd = ends.find((e) => e.cwd !== into.cwd)?.cwd ?? into.cwd;
-  into.memoryBytes = ends.find((e) => e.memoryBytes !== null)?.memoryBytes ?? into.memoryBytes;
-  const keys = new Set(ends.flatMap((e) => [...e.vars.keys()]));
-  for (const k of keys) {
-    const values = [...new Set(ends.flatMap((e) => e.vars.get(k) ?? []))];
-    if (values.length > 0) into.vars.set(k, values);
-  }
-  for (const e of ends) Object.assign(into.exported, e.exported);
-}
 
 export function setVar(s: ScriptState, k: string, v: string): void {
   s.vars.set(k, [v]);

@@ -1,8 +1,10 @@
 import type { Token } from '../words.js';
-import { builtin, clone, isPull, merge } from './builtins.js';
-import { expand, type Vars } from './expand.js';
+import { builtin, isPull } from './builtins.js';
+import { expand } from './expand.js';
 import { unwrap } from './launch.js';
+import type { Launch, LoopInfo, PullCommand, RunResult } from './results.js';
 import { redirections } from './simple.js';
+import { clone, freshState, merge, type ScriptState } from './state.js';
 import { parseShell, type Node } from './syntax.js';
 
 // Walks a script the way bash would run it, without running anything: variables
@@ -12,62 +14,8 @@ import { parseShell, type Node } from './syntax.js';
 // as an alternative of its siblings. Every command that would start a program is
 // recorded as a Launch; `git pull`s are recorded for auto-pull.
 
-export interface ScriptState {
-  cwd: string | null;
-  venv: boolean;
-  memoryBytes: number | null;
-  vars: Vars;
-  exported: Record<string, string>;
-  /** Where the script's own stdout/stderr went after `exec >> log 2>&1`; optional so callers' states stay valid. */
-  stdout?: string | null;
-  stderr?: string | null;
-  /** An `exec <program>` or `exit` ran: nothing after it runs. */
-  done?: boolean;
-}
-
-export interface LoopInfo {
-  readonly line: number;
-  /** The `sleep` between two runs, or null when the loop restarts at once. */
-  readonly sleepMs: number | null;
-}
-
-export interface Launch {
-  readonly line: number;
-  readonly index: number;
-  readonly argv: readonly string[];
-  /** argv[0] as it would be with the branch values that point at a venv. */
-  readonly venvArgv0: string;
-  readonly env: Readonly<Record<string, string>>;
-  readonly background: boolean;
-  readonly nohup: boolean;
-  readonly exec: boolean;
-  readonly detached: boolean;
-  readonly venv: boolean;
-  readonly cwd: string | null;
-  readonly memoryBytes: number | null;
-  readonly out: string | null;
-  readonly err: string | null;
-  readonly choices: Readonly<Record<string, number>>;
-  readonly loop: LoopInfo | null;
-  /** In a screen/tmux window: stdout is a terminal. */
-  readonly tty: boolean;
-  /** Started in a `dev)`/`local)`/`debug)` arm of a case: meant for development. */
-  readonly dev: boolean;
-  /** The line of the command itself (inside a function body, `line` is the call's). */
-  readonly ownLine: number;
-  /** `pm2 start ...`: the words after `start`. */
-  readonly pm2?: readonly string[];
-}
-
-export interface PullCommand {
-  readonly line: number;
-  readonly command: string;
-}
-
-export interface RunResult {
-  readonly launches: readonly Launch[];
-  readonly pulls: readonly PullCommand[];
-}
+export type { Launch, LoopInfo, PullCommand, RunResult } from './results.js';
+export { freshState, type ScriptState } from './state.js';
 
 interface Ctx {
   readonly funcs: Map<string, readonly Node[]>;
@@ -209,8 +157,6 @@ export interface RunOptions {
   readonly line?: number;
   readonly state?: ScriptState;
 }
-
-export const freshState = (): ScriptState => ({ cwd: null, venv: false, memoryBytes: null, vars: new Map(), exported: {} });
 
 export function runScript(text: string, opts: RunOptions = {}): RunResult {
   const launches: Launch[] = [];

@@ -1,4 +1,5 @@
 import { tokenize } from '../words.js';
+import { Clauses } from './clauses.js';
 import { logicalLines } from './lines.js';
 import type { Base, LineToken, Node } from './nodes.js';
 
@@ -6,7 +7,8 @@ import type { Base, LineToken, Node } from './nodes.js';
 // them (if/elif/else, case, loops, { } groups, ( ) subshells, functions). Enough
 // of bash's grammar to know which commands are alternatives of each other, which
 // run in a restart loop and which are backgrounded as a block. It never throws:
-// a script bash would reject still yields what could be read.
+// a script bash would reject still yields what could be read. Here: lists
+// (`a && b &`), redirections and simple commands; the compound clauses are in clauses.ts.
 
 const NL: Omit<LineToken, 'line'> = { text: '\n', op: true };
 const LIST_SEPARATORS = new Set(['\n', ';', '&']);
@@ -16,29 +18,7 @@ function streamOf(text: string): LineToken[] {
   return logicalLines(text).flatMap((l) => [...tokenize(l.text).map((t) => ({ ...t, line: l.line })), { ...NL, line: l.line }]);
 }
 
-class Parser {
-  private i = 0;
-  constructor(private readonly toks: readonly LineToken[]) {}
-
-  private peek(k = 0): LineToken | undefined {
-    return this.toks[this.i + k];
-  }
-  private isWord(text: string, k = 0): boolean {
-    const t = this.peek(k);
-    return t !== undefined && !t.op && t.text === text;
-  }
-  private isOp(text: string, k = 0): boolean {
-    const t = this.peek(k);
-    return t !== undefined && t.op && t.text === text;
-  }
-  private skipNewlines(): void {
-    while (this.peek() && (this.isOp('\n') || this.isOp(';'))) this.i++;
-  }
-  private expectWord(text: string): void {
-    this.skipNewlines();
-    if (this.isWord(text)) this.i++;
-  }
-
+class Parser extends Clauses {
   /** Commands until `stop` says so at a command's start (the stop token is left in place). */
   list(stop: (t: LineToken) => boolean): Node[] {
     const out: Node[] = [];
@@ -92,7 +72,7 @@ class Parser {
     return n;
   }
 
-  private command(stop: (t: LineToken) => boolean): Node | null {
+  protected command(stop: (t: LineToken) => boolean): Node | null {
     const t = this.peek() as LineToken;
     const base = { line: t.line, bg: false, redir: [] as LineToken[] };
     if (!t.op) {
@@ -144,78 +124,6 @@ class Parser {
       this.i++;
     }
     return tokens.length > 0 ? { ...base, t: 'cmd', tokens } : null;
-  }
-
-  private funcBody(base: Base, name: string): Node {
-    this.skipNewlines();
-    const body = this.peek() ? this.command(() => false) : null;
-    return { ...base, t: 'func', name, body: body ? [body] : [] };
-  }
-
-  private ifClause(base: Base): Node {
-    const bodies: Node[][] = [];
-    let hasElse = false;
-    this.i++; // if
-    for (;;) {
-      this.list((x) => !x.op && x.text === 'then'); // the condition runs, but starts nothing we model
-      this.expectWord('then');
-      bodies.push(this.list((x) => !x.op && ['elif', 'else', 'fi'].includes(x.text)));
-      if (this.isWord('elif')) {
-        this.i++;
-        continue;
-      }
-      if (this.isWord('else')) {
-        this.i++;
-        hasElse = true;
-        bodies.push(this.list((x) => !x.op && x.text === 'fi'));
-      }
-      this.expectWord('fi');
-      return { ...base, t: 'if', bodies, hasElse };
-    }
-  }
-
-  private loop(base: Base, keyword: string): Node {
-    this.i++;
-    const condStart = this.i;
-    const condNodes = this.list((x) => !x.op && x.text === 'do');
-    const cond = this.toks.slice(condStart, this.i).filter((x) => !x.op).map((x) => x.text).join(' ');
-    const forever = keyword === 'while' ? /^(true|:|\[ 1 \]|\[\[ 1 \]\]|\(\(1\)\)|\[ 1 -eq 1 \])$/.test(cond) : cond === 'false';
-    this.expectWord('do');
-    const body = this.list((x) => !x.op && x.text === 'done');
-    this.expectWord('done');
-    // `until python bot.py; do sleep 5; done` reruns the program until it exits 0: a restart loop around it.
-    const rerun = keyword === 'until' && !forever ? condNodes : [];
-    return { ...base, t: 'loop', forever: forever || rerun.length > 0, body: [...rerun, ...body] };
-  }
-
-  private forLoop(base: Base): Node {
-    this.i++;
-    while (this.peek() && !this.isWord('do')) this.i++;
-    this.i++;
-    const body = this.list((x) => !x.op && x.text === 'done');
-    this.expectWord('done');
-    return { ...base, t: 'loop', forever: false, body };
-  }
-
-  private caseClause(base: Base): Node {
-    this.i++;
-    while (this.peek() && !this.isWord('in')) this.i++;
-    this.i++;
-    const bodies: Node[][] = [];
-    const patterns: string[][] = [];
-    for (;;) {
-      this.skipNewlines();
-      if (!this.peek() || this.isWord('esac')) break;
-      if (this.isOp('(')) this.i++;
-      const pattern: string[] = [];
-      for (; this.peek() && !this.isOp(')') && !this.isWord('esac'); this.i++) if (!this.peek()?.op) pattern.push(this.peek()?.text ?? '');
-      patterns.push(pattern);
-      if (this.isOp(')')) this.i++;
-      bodies.push(this.list((x) => (x.op && [';;', ';&', ';;&'].includes(x.text)) || (!x.op && x.text === 'esac')));
-      if (this.peek()?.op) this.i++;
-    }
-    this.i++; // esac
-    return { ...base, t: 'case', bodies, patterns };
   }
 }
 

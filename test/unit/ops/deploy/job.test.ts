@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEPLOY_JOB, deployJobApp } from '../../../../src/ops/deploy/job.js';
+import { DEPLOY_JOB, deployJobApp } from '../../../../src/stack/deploy-job.js';
 import { botStackInput, mustLoad } from '../../../helpers/stack.js';
 
 const base = botStackInput('/srv/bot', { mongo: 27017, api: 8002, web: 8003 });

@@ -2,16 +2,16 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { disk, logDir } from '../../../../src/ops/doctor-disk.js';
-import type { DoctorContext } from '../../../../src/ops/doctor-types.js';
+import { disk, logDir } from '../../../../src/ops/doctor/disk.js';
+import type { DoctorContext } from '../../../../src/ops/doctor/types.js';
 import { logRotation } from '../../../../src/ops/logrotate/doctor.js';
 import { findLogrotate } from '../../../../src/ops/logrotate/install.js';
 import { installTimer, timerUnits } from '../../../../src/ops/logrotate/timer.js';
 import { planLogrotate } from '../../../../src/ops/logrotate/plan.js';
-import { pm2Install } from '../../../../src/ops/startup-unit.js';
+import { pm2Install } from '../../../../src/ops/startup/unit.js';
 import { botStackInput, mustLoad } from '../../../helpers/stack.js';
 import { run, writeStackFile } from '../../cli/ops-cli.js';
-import { runStartup } from '../../../../src/ops/startup-command.js';
+import { runStartup } from '../../../../src/ops/startup/command.js';
 
 const PORTS = { mongo: 27917, api: 18002, web: 18003 };
 

@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { CliError, EXIT, type CliIO } from '../../util/io.js';
+import type { Pm2Client } from '../../pm2/client.js';
+import type { Stack } from '../../stack/types.js';
+
+// What every operator command does first: load the one stack file and reach the
+// one pm2 daemon PM2_HOME names. Failures become CliErrors with exit code 2.
+
+export const DEFAULT_CONFIG = './ecosystem.config.ts';
+
+export async function loadConfig(io: CliIO, config: string = DEFAULT_CONFIG): Promise<Stack> {
+  const { loadStack } = await import('../../rules/stack-load.js');
+  const { formatProblem } = await import('../../stack/problems.js');
+  const r = await loadStack(resolve(io.cwd, config), { env: io.env });
+  if (r.ok) return r.stack;
+  const n = r.problems.length;
+  throw new CliError(`the stack file does not load (${n} problem${n === 1 ? '' : 's'}):\n${r.problems.map(formatProblem).join('\n')}`, EXIT.USAGE);
+}
+
+/** The daemon PM2_HOME names. Read commands pass spawn=false: they must not start one. */
+export async function connectPm2(io: CliIO, spawn: boolean): Promise<Pm2Client> {
+  const { Pm2Client, Pm2Error, pm2Home } = await import('../../pm2/client.js');
+  const home = pm2Home(io.env);
+  try {
+    return await Pm2Client.connect({ home, spawnDaemon: spawn, timeoutMs: 10_000 });
+  } catch (err) {
+    if (err instanceof Pm2Error && err.code === 'PM2_UNREACHABLE') {
+      throw new CliError(`pm2 is not running (PM2_HOME=${home}); start the stack with: botstack start`, EXIT.USAGE);
+    }
+    throw new CliError(`cannot reach pm2 (PM2_HOME=${home}): ${err instanceof Error ? err.message : String(err)}`, EXIT.USAGE);
+  }
+}
+
+/** Runs `fn` with a connected client and always disconnects, so the CLI can exit. */
+export async function withPm2<T>(io: CliIO, spawn: boolean, fn: (client: Pm2Client) => Promise<T>): Promise<T> {
+  const client = await connectPm2(io, spawn);
+  try {
+    return await fn(client);
+  } finally {
+    await client.disconnect();
+  }
+}
