@@ -9,13 +9,22 @@ import type { Launch, Service, Stack } from './types.js';
 // uvicorn beside the old one and lose no request (docs/zero-downtime.md).
 // The service's own command line is unchanged; it moves behind `--`.
 //
-// Not held: --reload (development; its reloader already holds the socket) and
-// --workers > 1 (uvicorn's own supervisor runs the workers).
+// Not held: --reload (development; its reloader already holds the socket),
+// --workers > 1 (uvicorn's own supervisor runs the workers), --uds/--fd (the
+// service brings its own socket), and any stack run with BOTSTACK_SOCKHOLD=0.
 
 export const HOLDER_SCRIPT = 'sockhold.py';
 
-export function wantsHolder(kind: string, opts: { readonly workers?: number | undefined; readonly reload: boolean }): boolean {
-  return kind === 'uvicorn' && !opts.reload && (opts.workers ?? 1) <= 1;
+/** Whether a uvicorn command line (its arguments after the script) runs under the holder. */
+export function wantsHolder(kind: string, args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): boolean {
+  if (kind !== 'uvicorn' || env.BOTSTACK_SOCKHOLD === '0') return false;
+  const value = (flag: string) => {
+    const i = args.findIndex((a) => a === flag || a.startsWith(flag + '='));
+    if (i < 0) return undefined;
+    return args[i]!.includes('=') ? args[i]!.split('=')[1] : (args[i + 1] ?? '');
+  };
+  if (args.includes('--reload') || value('--uds') !== undefined || value('--fd') !== undefined) return false;
+  return Number(value('--workers') ?? '1') <= 1;
 }
 
 /** `base` (the uvicorn launch, direct or through envexec.py) run through the holder. */
@@ -27,6 +36,14 @@ export function heldLaunch(base: Launch): Launch {
     return { ...base, args: [envFile!, holder, '--', program!, ...args] };
   }
   return { ...base, script: holder, args: ['--', base.script, ...base.args] };
+}
+
+/** The launch as it would be without the holder (envexec.py kept where it is): what the service itself runs. */
+export function unheld(l: Launch): Launch {
+  // [--, uvicorn, ...args] directly, or [envFile, holder, --, uvicorn, ...args] through envexec.py.
+  if (basename(l.script) === HOLDER_SCRIPT) return { ...l, script: l.args[1] ?? l.script, args: l.args.slice(2) };
+  const i = l.args.findIndex((a) => basename(a) === HOLDER_SCRIPT);
+  return i < 0 ? l : { ...l, args: [...l.args.slice(0, i), ...l.args.slice(i + 2)] };
 }
 
 /** Whether pm2 runs `s` through the holder. */

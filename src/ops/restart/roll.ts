@@ -1,10 +1,10 @@
-import type { Pm2Client } from '../pm2/client.js';
-import { isHeld } from '../stack/launch-held.js';
-import { controlDir, readHolderState, roll, type RollCause } from '../stack/rolling.js';
-import type { Service, Stack } from '../stack/types.js';
-import { monoNow } from '../util/mono.js';
-import { lastLines } from './log-lines.js';
-import { waitHealthy, type Readiness } from './readiness.js';
+import type { Pm2Client } from '../../pm2/client.js';
+import { isHeld } from '../../stack/launch-held.js';
+import { controlDir, readHolderState, roll, type RollCause } from '../../stack/rolling.js';
+import type { Service, Stack } from '../../stack/types.js';
+import { monoNow } from '../../util/mono.js';
+import { lastLines } from '../logs/lines.js';
+import { waitHealthy, type Readiness } from '../shared/readiness.js';
 
 // A restart of a held uvicorn service (stack/launch-held.ts) without closing
 // its port: the holder starts the new uvicorn beside the old on the same
