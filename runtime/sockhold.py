@@ -16,7 +16,7 @@ A rolling restart, asked on the control socket (CONTROL_DIR/control.sock):
 Connections that arrive meanwhile wait in the socket's backlog, which both
 children accept from: none is refused, none reset.
 
-Protocol, one line each way: "roll <cause> [kill-old]" -> "ok <new pid> <ms>"
+Protocol, one line each way: "roll <cause> [kill-old] [within=SEC]" -> "ok <new pid> <ms>"
 or "failed <reason>"; "status" -> a JSON line. The same state, with the last
 rolls, is in CONTROL_DIR/state.json.
 
@@ -88,27 +88,32 @@ class Holder:
         if words[:1] != ["roll"]:
             return "failed unknown request (expected: roll <cause> [kill-old] | status)"
         cause = words[1] if len(words) > 1 else "restart"
-        ok, text = await self.roll(cause, kill_old="kill-old" in words[2:])
+        # "within=SEC": the caller's own deadline for the new process (a deploy's --health-timeout).
+        within = [float(w.split("=", 1)[1]) for w in words[2:] if w.startswith("within=") and w[7:].replace(".", "", 1).isdigit()]
+        ok, text = await self.roll(cause, kill_old="kill-old" in words[2:], within=within[0] if within else None)
         return ("ok " if ok else "failed ") + text
 
-    async def roll(self, cause, kill_old):
+    async def roll(self, cause, kill_old, within=None):
         try:
-            return await self.roll_locked(cause, kill_old)
+            return await self.roll_locked(cause, kill_old, within or self.opts.start_timeout)
         finally:
             self.save()
 
-    async def roll_locked(self, cause, kill_old):
+    async def roll_locked(self, cause, kill_old, within):
         async with self.lock:
             if self.stopping.is_set():
                 return False, "the service is stopping"
             t0 = asyncio.get_running_loop().time()
             old = self.current
             new = await self.spawn(gated=True)
-            outcome = await new.ready(self.opts.start_timeout)
+            outcome = await new.ready(within)
             ms = round((asyncio.get_running_loop().time() - t0) * 1000)
             if outcome != "ready":
                 reason = outcome.removeprefix("failed ").strip() or "the new process failed"
                 await new.stop(self.opts.stop_timeout, force=False)
+                said = new.said()
+                if said and said.removeprefix("failed ") not in reason:
+                    reason = f"{reason}: {said.removeprefix('failed ')}"  # what its gate last saw
                 log(f"rolling restart ({cause}) failed, pid {old.pid} keeps serving: {reason}")
                 self.record(cause, False, ms, reason, old.pid)
                 return False, reason

@@ -206,7 +206,7 @@ def main(argv):
     server.run(sockets=[sock])
     if server.gate_failure is not None:
         print(f"botstack sockhold: the new process failed its health gate and served nothing: {server.gate_failure}", file=sys.stderr)
-        tell(opts.ready_fd, f"failed {server.gate_failure}")
+        tell(opts.ready_fd, f"failed health gate: {server.gate_failure}")
         sys.exit(EXIT_GATE)
     if not server.started:
         tell(opts.ready_fd, "failed uvicorn did not start (see the lines above)")

@@ -57,4 +57,4 @@ async def gate(server, path, timeout, status=0):
         if time.monotonic() + 0.2 >= deadline:
             return last
         await asyncio.sleep(0.2)
-    return "stopped during the health gate"
+    return f"stopped during the health gate (last: {last})"

@@ -106,6 +106,10 @@ class Child:
         code = await self.exited()
         return f"failed exited with code {code} before it was ready (its log says why)"
 
+    def said(self):
+        """The line the child wrote on its ready pipe, if it wrote one."""
+        return self.line.result() if self.line and self.line.done() else None
+
     async def exited(self):
         code = await self.proc.wait()
         if self in Child.live:

@@ -52,10 +52,12 @@ export function ask(dir: string, line: string, timeoutMs: number): Promise<{ ok:
 /**
  * Start a new process beside the old on the held socket, health-gated; stop the
  * old one once the new is ready (SIGKILL at once with `killOld`, for a hung one).
- * `timeoutMs` must cover the new process's start and the old one's stop timeout.
+ * `timeoutMs` must cover the new process's start and the old one's stop timeout; `readyWithinMs`
+ * overrides how long the holder waits for the new process (its default: the start grace plus the gate).
  */
-export async function roll(dir: string, cause: RollCause, opts: { timeoutMs: number; killOld?: boolean }): Promise<RollResult> {
-  const r = await ask(dir, `roll ${cause}${opts.killOld ? ' kill-old' : ''}`, opts.timeoutMs);
+export async function roll(dir: string, cause: RollCause, opts: { timeoutMs: number; killOld?: boolean; readyWithinMs?: number }): Promise<RollResult> {
+  const within = opts.readyWithinMs !== undefined ? ` within=${(opts.readyWithinMs / 1000).toFixed(1)}` : '';
+  const r = await ask(dir, `roll ${cause}${opts.killOld ? ' kill-old' : ''}${within}`, opts.timeoutMs);
   if (!r.ok) return { ok: false, reason: r.reason, unreachable: true };
   const [word, ...rest] = r.answer.split(' ');
   if (word === 'ok') return { ok: true, pid: Number(rest[0]), readyMs: Number(rest[1]) };

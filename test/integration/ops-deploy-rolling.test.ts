@@ -103,7 +103,7 @@ describe('rolling deploys and restarts under load (real git, pm2, uvicorn, monit
     p.commit({ 'api_v2/app.py': everyRoute500(2) }, 'api: every route 500');
     const { result, window, load } = await underLoad('new-connections', () => cli(['deploy', '--config', p.config], env()));
     expect(result.code, result.stdout + result.stderr).toBe(1);
-    expect(result.stderr).toContain('failed its health gate and served no request');
+    expect(result.stderr).toContain('the new process served no request (health gate: GET /health answered 500)');
     expect(head()).toBe(good);
     expect(window.failed, JSON.stringify(window.statuses)).toBe(0);
     expect(load.answers.every((a) => a.status === 200 && a.pid === oldChild)).toBe(true);

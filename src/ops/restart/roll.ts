@@ -35,11 +35,12 @@ export async function rollRestart(client: Pm2Client, stack: Stack, s: Service, c
   const before = readHolderState(dir);
   const t0 = monoNow();
   const deadlineMs = opts.deadlineMs ?? s.stopTimeoutMs + (s.health.type === 'none' ? 30_000 : s.health.startGraceMs);
-  const r = await roll(dir, cause, { timeoutMs: deadlineMs + s.stopTimeoutMs + SLACK_MS });
+  // The caller's deadline (a deploy's --health-timeout) is how long the new process may take; with no deadline, the holder's own.
+  const r = await roll(dir, cause, { timeoutMs: deadlineMs + s.stopTimeoutMs + SLACK_MS, ...(opts.deadlineMs !== undefined ? { readyWithinMs: opts.deadlineMs } : {}) });
   if (!r.ok && r.unreachable) return null;
   const oldPid = before?.child ?? 0;
   if (!r.ok) {
-    const readiness: Readiness = { ok: false, ms: Math.round(monoNow() - t0), reason: `the new process failed its health gate and served no request (${r.reason}); the old one (pid ${oldPid || '-'}) keeps serving` };
+    const readiness: Readiness = { ok: false, ms: Math.round(monoNow() - t0), reason: `the new process served no request (${r.reason}); the old one (pid ${oldPid || '-'}) keeps serving` };
     return { readiness, oldPid, newPid: 0, logs: tail(s), oldServing: true };
   }
   // The gate asked the app in-process; the service's own probe (status, body, JSON) confirms over the network.
