@@ -76,7 +76,9 @@ class Child:
         fd = self.sock.fileno()
         cmd = [sys.executable, CHILD, "--fd", str(fd), "--ready-fd", str(w), "--parent", str(os.getpid()), *self.gate, "--", *self.args]
         try:
-            self.proc = await asyncio.create_subprocess_exec(*cmd, pass_fds=(fd, w))
+            # Its own process group, so what it spawned goes with it when it is rolled out (pm2's
+            # treekill would have taken it; a roll does not go through pm2).
+            self.proc = await asyncio.create_subprocess_exec(*cmd, pass_fds=(fd, w), start_new_session=True)
         finally:
             os.close(w)
         Child.live.append(self)
@@ -123,6 +125,15 @@ class Child:
             pass
 
     async def stop(self, timeout, force):
+        try:
+            await self.stop_leader(timeout, force)
+        finally:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # whatever it left behind (a worker it spawned)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    async def stop_leader(self, timeout, force):
         if self.returncode is not None:
             await self.exited()
             return
