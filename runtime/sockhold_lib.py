@@ -1,5 +1,6 @@
 """sockhold.py's parts: the socket it binds, its children, its control files."""
 import asyncio
+import errno
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import time
 CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sockhold_child.py")
 EXIT_USAGE = 2
 KEEP_ROLLS = 20
+BIND_RETRY_S = 3.0
 
 
 def log(message):
@@ -44,10 +46,17 @@ def bind_from_uvicorn_args(args):
     family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(addr)
-    except OSError as exc:
-        usage_error(f"cannot listen on {host}:{port}: {exc.strerror}; another process holds the port (find it with `ss -ltnp 'sport = :{port}'`)")
+    # A holder SIGKILLed a moment ago: its children die by PR_SET_PDEATHSIG, but may still hold the port
+    # for a few ms. Retry briefly rather than exit and cost pm2 a second restart.
+    deadline = time.monotonic() + BIND_RETRY_S
+    while True:
+        try:
+            sock.bind(addr)
+            break
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or time.monotonic() >= deadline:
+                usage_error(f"cannot listen on {host}:{port}: {exc.strerror}; another process holds the port (find it with `ss -ltnp 'sport = :{port}'`)")
+            time.sleep(0.05)
     sock.listen(backlog)
     sock.set_inheritable(True)
     return sock
