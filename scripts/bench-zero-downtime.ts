@@ -133,7 +133,10 @@ try {
     }
   }
   console.log(JSON.stringify({ rate: 50, trials, load: loadavg(), rows }));
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
 } finally {
   await cleanup.run().catch((e: unknown) => console.error(e));
-  process.exit();
+  process.exit(process.exitCode);
 }
