@@ -48,7 +48,9 @@ async function copy(cleanup: Cleanup): Promise<Copy> {
   cleanup.add(() => [p.root, p.remote, p.dev].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   const r = await loadStack(p.config, { env: {} });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  await d.client.start(compileStack(r.stack), 60_000);
+  // Many heals in a row on purpose: the heal budget (a storm bound) must not be what a trial measures.
+  const apps = compileStack(r.stack).map((a) => (a.name === 'monitor' ? { ...a, env: { ...a.env, BOTSTACK_MONITOR_POLICY: '{"maxHeals":100,"healWindowMs":1000}' } } : a));
+  await d.client.start(apps, 60_000);
   for (const s of r.stack.services) if (!(await waitHealthy(d.client, s, { deadlineMs: 60_000 })).ok) throw new Error(`${s.name} not healthy`);
   return { label: 'held (botstack now)', d, p, port: ports.api, logDir: r.stack.logDir, env: { PM2_HOME: d.home, PATH: process.env.PATH, HOME: process.env.HOME } };
 }
@@ -101,6 +103,7 @@ try {
         c.p.commit({ 'api_v2/app.py': version(n) }, `api: version ${n}`);
         await trial(c, 'botstack deploy, api change', shape, async () => {
           const r = await cli(['deploy', '--config', c.p.config], c.env);
+          if (r.code !== 0) process.stderr.write(`${c.label}: deploy exited ${r.code}:\n${r.stdout}${r.stderr}\n`);
           await waitFor('new version', answers(c, n), { timeoutMs: 60_000, intervalMs: 20 });
           return { exit: r.code };
         });
@@ -118,7 +121,8 @@ try {
         });
         n += 1;
         c.p.commit({ 'api_v2/app.py': version(n) }, `api: fixed ${n}`);
-        await cli(['deploy', '--config', c.p.config], c.env);
+        const fixed = await cli(['deploy', '--config', c.p.config], c.env);
+        if (fixed.code !== 0) process.stderr.write(`${c.label}: the fix's deploy exited ${fixed.code}:\n${fixed.stdout}${fixed.stderr}\n`);
         await trial(c, 'control: plain pm2 restart api', shape, async () => {
           await c.d.client.restart('api', 60_000);
           await waitFor('api back', answers(c, n), { timeoutMs: 60_000, intervalMs: 20 });
