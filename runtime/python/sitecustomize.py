@@ -20,6 +20,18 @@ sitecustomize it shadows (Debian's, or a venv's), which runs as before.
    BOTSTACK_PROBE_LOG_EVERY seconds (default 61, so that any hour holds at
    most 60; 0 keeps them all). Every other access line is kept, and so is
    every failed probe.
+
+3. Secrets out of the log files. When BOTSTACK_REDACT_KEYS or
+   BOTSTACK_REDACT_ENV_FILE is set (the stack sets them for a service with
+   `redactLogs`, on by default when it declares `secrets`), sys.stdout and
+   sys.stderr redact every whole line before it is written, with botstack's
+   one rule (src/util/redact.ts): any run of 12 or more characters of a
+   secret value becomes [redacted:KEY]; a value of 6 to 11 characters only
+   whole, as a word. The values are read here, in the service's process:
+   every value in the .env file, and each named key's value from the
+   environment. pm2 holds only the key names and the path. A line is held
+   until its newline, so a secret printed in two pieces is caught; a partial
+   line is written at exit, or once it passes 64 KiB.
 """
 import os
 import sys
@@ -96,6 +108,10 @@ def _chain():
 
 
 _line_buffered()
+if os.environ.get("BOTSTACK_REDACT_KEYS") or os.environ.get("BOTSTACK_REDACT_ENV_FILE"):
+    import _botstack_redact
+
+    _botstack_redact.install()
 if os.environ.get("BOTSTACK_PROBE_PATH"):
     _quiet_probes(os.environ["BOTSTACK_PROBE_PATH"])
 _chain()

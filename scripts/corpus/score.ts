@@ -17,6 +17,10 @@ export const RULES = [
   'dup-port',
   'no-logs',
   'auto-pull',
+  'db-data-in-tmp',
+  'unresolved-path',
+  'pip-install-on-start',
+  'service-dotenv-override',
 ] as const;
 
 export interface CorpusEntry {

@@ -1,5 +1,5 @@
 import { ALERT_ENV, parseDiskThreshold, type AlertFileSettings } from '../stack/alert-settings.js';
-import type { EnvValues } from './dotenv.js';
+import type { EnvValues } from '../util/dotenv.js';
 import type { AlertConfig, TelegramSettings, WebhookSettings } from './types.js';
 
 // Where alerts go, from three places: the process environment, then <root>/.env,

@@ -29,7 +29,7 @@ export interface ServiceSnap {
   readonly pattern: string | null;
 }
 
-interface Incident {
+export interface Incident {
   readonly openedAt: number;
   readonly healsAtOpen: number;
   /** Opened by a memory restart and not (yet) worth a message of its own. */

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { resolveAlertConfig, type AlertFileSettings, type ConfigResult } from './config.js';
-import { readDotenv } from './dotenv.js';
+import { readDotenv } from '../util/dotenv.js';
 
 // The alert configuration of a stack, from its .env, the environment and the
 // stack file. Shared by the monitor and the CLI; loads nothing that sends.

@@ -11,7 +11,8 @@ import { loadAlertConfig } from './load.js';
 
 export interface MonitorAlerts {
   settled(states: ReadonlyMap<string, ServiceHealth>, history: RestartHistory, now: number): void;
-  stop(): void;
+  /** Delivers what is queued for at most ~3 s (the monitor's kill_timeout is 5 s); the rest is journaled for the next start. */
+  stop(): Promise<void>;
 }
 
 export async function monitorAlerts(
@@ -19,6 +20,7 @@ export async function monitorAlerts(
   env: Readonly<Record<string, string | undefined>>,
   policy: { readonly crashWindowMs: number; readonly crashLoopExits: number },
   log: (line: string) => void,
+  redact?: (text: string) => string,
 ): Promise<MonitorAlerts | null> {
   let r: Awaited<ReturnType<typeof loadAlertConfig>>;
   try {
@@ -33,8 +35,11 @@ export async function monitorAlerts(
   }
   if (!hasChannel(r.config)) return null;
   const { AlertWatch } = await import('./watch.js');
-  const watch = new AlertWatch(r.config, stack, policy, log);
-  watch.start(Number(env.restart_time) || 0);
+  const { journalFor } = await import('./journal-owner.js');
+  const { stackRedactor } = await import('../util/secrets.js');
+  const journal = journalFor(env, log);
+  const watch = new AlertWatch(r.config, stack, policy, log, undefined, undefined, { redact: redact ?? (await stackRedactor(stack, env)), journal });
+  watch.start(Number(env.restart_time) || 0, journal.load());
   const to = [r.config.telegram ? `telegram (chat ${r.config.telegram.chat}, token from ${r.config.telegram.tokenFrom})` : '', r.config.webhook ? 'a webhook' : ''].filter(Boolean);
   log(`alerts: on, to ${to.join(' and ')}`);
   return watch;

@@ -37,6 +37,11 @@ export class Batcher {
     if (!this.cancel) this.schedule(this.policy.coalesceMs);
   }
 
+  /** What waits for the next flush (the journal saves it). */
+  held(): readonly AlertEvent[] {
+    return this.pending;
+  }
+
   /** Cancels the pending flush; what was pending is not sent. */
   stop(): AlertEvent[] {
     this.cancel?.();

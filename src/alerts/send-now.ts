@@ -2,6 +2,8 @@ import { channelsFor } from './delivery.js';
 import { loadAlertConfig, type StackLike } from './load.js';
 import { formatOne } from './message.js';
 import type { AlertEvent, Channel } from './types.js';
+import type { Redact } from '../util/redact.js';
+import { stackRedactor } from '../util/secrets.js';
 
 // One alert sent now, from the CLI (`botstack alert test`, and deploy results):
 // the same channels and messages as the monitor's, retried within a deadline
@@ -18,6 +20,8 @@ export interface SendNowOptions {
   readonly deadlineMs?: number;
   readonly attemptTimeoutMs?: number;
   readonly signal?: AbortSignal;
+  /** Applied to the event's detail and next command before it is formatted (util/redact.ts). */
+  readonly redact?: Redact;
 }
 
 async function sendOne(channel: Channel, event: AlertEvent, origin: { stack: string; host: string }, o: SendNowOptions): Promise<ChannelResult> {
@@ -46,12 +50,13 @@ async function sendOne(channel: Channel, event: AlertEvent, origin: { stack: str
 /** Every configured channel, in parallel. */
 export async function sendNow(config: Parameters<typeof channelsFor>[0], event: AlertEvent, o: SendNowOptions = {}): Promise<ChannelResult[]> {
   const origin = { stack: config.stack, host: config.host };
-  return Promise.all(channelsFor(config).map((c) => sendOne(c, event, origin, o)));
+  const clean = o.redact ? { ...event, detail: o.redact(event.detail), next: o.redact(event.next) } : event;
+  return Promise.all(channelsFor(config).map((c) => sendOne(c, clean, origin, o)));
 }
 
 /** What deploy calls when it has a result (see the notes on wiring): never throws for a channel's failure. */
 export async function sendDeployAlert(
-  stack: StackLike,
+  stack: StackLike & { readonly services?: readonly { readonly secrets: readonly string[] }[] },
   env: Readonly<Record<string, string | undefined>>,
   result: { readonly ok: boolean; readonly summary: string; readonly next?: string },
   o: SendNowOptions = {},
@@ -59,5 +64,7 @@ export async function sendDeployAlert(
   const c = await loadAlertConfig(stack, env);
   if (!c.ok) return [];
   const event: AlertEvent = { kind: 'deploy', service: null, state: result.ok ? 'ok' : 'failed', detail: result.summary, next: result.next ?? (result.ok ? 'botstack status' : 'botstack logs --errors'), at: Date.now() };
-  return sendNow(c.config, event, o);
+  // A deploy's summary can quote a failing service's last lines.
+  const redact = o.redact ?? (await stackRedactor({ envFile: stack.envFile, services: stack.services ?? [] }, env));
+  return sendNow(c.config, event, { ...o, redact });
 }

@@ -1,5 +1,5 @@
 import { postJson, retryAfterMs } from './http.js';
-import { scrub } from './scrub.js';
+import { scrubber } from './scrub.js';
 import type { Channel, OutMessage, SendOutcome, TelegramSettings } from './types.js';
 
 // The Bot API's sendMessage. 429 carries parameters.retry_after (seconds) and is
@@ -31,7 +31,7 @@ const HINT: Record<number, string> = {
 
 export function telegramChannel(t: TelegramSettings): Channel {
   const url = `${t.api}/bot${t.token}/sendMessage`;
-  const clean = (s: string) => scrub(s, [t.token]);
+  const clean = scrubber([{ key: 'BOTSTACK_ALERT_TELEGRAM_TOKEN', value: t.token }]);
   return {
     name: 'telegram',
     async send(msg: OutMessage, signal: AbortSignal): Promise<SendOutcome> {

@@ -4,6 +4,9 @@ import type { Stack } from '../stack/types.js';
 import { Delivery } from './delivery.js';
 import { DiskWatch } from './disk.js';
 import { deriveEvents, emptyTracked, type ServiceSnap, type Tracked } from './events.js';
+import { incidentsToSave, trackedFromSaved } from './incidents.js';
+import type { AlertJournal, JournalState } from './journal.js';
+import type { Redact } from '../util/redact.js';
 import { realTimers, type AlertTimers } from './timers.js';
 import type { AlertConfig, AlertEvent } from './types.js';
 
@@ -27,6 +30,9 @@ export class AlertWatch {
   private readonly crashes = new Map<string, number>();
   private readonly patterns = new Map<string, string | null>();
   private seen = { version: -1, crashesAt: -Infinity, patternsAt: -Infinity };
+  /** The incidents as last saved, to save only on a change. */
+  private savedIncidents = '';
+  private readonly redact: Redact;
   private readonly disk: DiskWatch;
   readonly delivery: Delivery;
 
@@ -37,23 +43,36 @@ export class AlertWatch {
     private readonly log: (line: string) => void,
     private readonly timers: AlertTimers = realTimers,
     delivery?: Delivery,
+    o: { readonly redact?: Redact; readonly journal?: AlertJournal } = {},
   ) {
     this.limits = new Map(stack.services.map((s) => [s.name, s.memoryBytes]));
-    this.delivery = delivery ?? new Delivery(config, log, { timers });
+    this.redact = o.redact ?? ((t) => t);
+    this.delivery = delivery ?? new Delivery(config, log, { timers, redact: this.redact, ...(o.journal ? { journal: o.journal } : {}) });
     this.disk = new DiskWatch({ paths: diskPaths(stack), threshold: config.disk, timers, emit: (e) => this.delivery.push([e]), log });
   }
 
-  /** `restarts`: pm2's restart count of the monitor itself (its `restart_time`). */
-  start(restarts: number): void {
+  /**
+   * `restarts`: pm2's restart count of the monitor itself (its `restart_time`).
+   * `saved`: what the previous run journaled: its open incidents (not announced
+   * again; their recovery still is) and its undelivered alerts (sent first).
+   */
+  start(restarts: number, saved?: JournalState): void {
+    if (saved) {
+      this.tracked = trackedFromSaved(saved, this.timers.now());
+      this.savedIncidents = this.signature(this.tracked);
+      this.delivery.restore(saved);
+      if (saved.incidents.length > 0) this.log(`alerts: still open from before the restart, not announced again: ${saved.incidents.map((i) => i.service).join(', ')}`);
+    }
     if (restarts > 0) {
       this.delivery.push([{ kind: 'monitor-restarted', service: 'monitor', state: 'online', detail: `pm2 restarted the monitor (restart #${restarts}); it rebuilt its view from pm2 and restarted no one`, next: 'botstack logs monitor --errors', at: Date.now() }]);
     }
     this.disk.start();
   }
 
-  stop(): void {
+  /** Delivers what is queued for at most `flushMs`, then stops; the rest waits in the journal for the next start. */
+  async stop(flushMs?: number): Promise<void> {
     this.disk.stop();
-    this.delivery.stop();
+    await this.delivery.drain(flushMs);
   }
 
   /** The monitor's observer: called after every settle. Cheap, and never throws. `now` is the monitor's clock (history's), never shown. */
@@ -70,15 +89,24 @@ export class AlertWatch {
       }
       const r = deriveEvents(this.tracked, snaps, { mono: this.timers.now(), wall: Date.now(), crashWarn: Math.min(3, this.policy.crashLoopExits), crashWindowMs: this.policy.crashWindowMs });
       this.tracked = r.tracked;
-      this.push(r.events);
+      const sig = this.signature(r.tracked);
+      const changed = sig !== this.savedIncidents;
+      this.savedIncidents = sig;
+      this.push(r.events, changed ? incidentsToSave(r.tracked, this.timers.now()) : undefined);
     } catch (err) {
       this.log(`alerts: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
-  private push(events: AlertEvent[]): void {
-    for (const e of events) this.log(`alerts: ${e.service ?? 'host'} ${e.kind}: ${e.detail}`);
-    this.delivery.push(events);
+  private push(events: AlertEvent[], incidents?: ReturnType<typeof incidentsToSave>): void {
+    for (const e of events) this.log(`alerts: ${e.service ?? 'host'} ${e.kind}: ${this.redact(e.detail)}`);
+    this.delivery.push(events, incidents);
+  }
+
+  private signature(t: Tracked): string {
+    let sig = [...t.patterns].join(',');
+    for (const [name, i] of t.incidents) sig += `|${name}:${+i.quiet}${+i.crashLoop}${+i.givenUp}:${(t.snaps.get(name)?.heals ?? 0) - i.healsAtOpen}`;
+    return sig;
   }
 
   private refresh(states: ReadonlyMap<string, ServiceHealth>, history: RestartHistory, now: number): void {

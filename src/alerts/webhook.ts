@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { redactUrl } from './config.js';
 import { postJson, retryAfterMs } from './http.js';
-import { scrub } from './scrub.js';
+import { scrubber } from './scrub.js';
 import type { Channel, OutMessage, SendOutcome, WebhookSettings } from './types.js';
 
 // A JSON POST to any URL. With BOTSTACK_ALERT_WEBHOOK_SECRET set, the raw body
@@ -27,7 +27,8 @@ export interface WebhookPayload {
 }
 
 export function webhookChannel(w: WebhookSettings, origin: { stack: string; host: string }): Channel {
-  const clean = (s: string) => scrub(s.split(w.url).join(redactUrl(w.url)), [w.secret]);
+  const scrub = scrubber(w.secret ? [{ key: 'BOTSTACK_ALERT_WEBHOOK_SECRET', value: w.secret }] : []);
+  const clean = (s: string) => scrub(s.split(w.url).join(redactUrl(w.url)));
   return {
     name: 'webhook',
     async send(msg: OutMessage, signal: AbortSignal): Promise<SendOutcome> {

@@ -22,14 +22,18 @@ const ACTIVATE = /(?:^|[\s;&])(?:source|\.)\s+["']?([^\s"';&|]+?)\/bin\/activate
 // A whole-line assignment (`export KEY=v`, `KEY=v`, systemd `Environment=KEY=v`), not `KEY=v cmd`.
 const ASSIGNED = /^\s*(?:export\s+|Environment=["']?)?([A-Za-z_][A-Za-z0-9_]*)=[^\s;]*["']?\s*$/gm;
 
-function venvOf(text: string, apps: readonly App[], root: string | null): string | null {
-  const activated = ACTIVATE.exec(text)?.[1];
+function venvOf(text: string, apps: readonly App[], root: string | null, here: string | null): string | null {
+  // The walk's own reading first (it resolved `$DIR/venv`), then the text's activate line.
+  const walked = apps.map((a) => a.venvDir).find((v): v is string => v !== undefined && !/[`$]/.test(v));
+  const activated = walked ?? ACTIVATE.exec(text)?.[1];
   const fromPath = apps.map((a) => a.interpreter ?? a.argv[0] ?? '').find((p) => /\/\.?venv[^/]*\/bin\//.test(p));
   const venv = activated ?? (fromPath ? fromPath.replace(/\/bin\/[^/]+$/, '') : undefined);
   if (venv === undefined) return null;
   const clean = venv.replace(/^\.\//, '');
-  if (root !== null && isAbsolute(clean)) {
-    const rel = relative(root, clean);
+  // Without a root the stack's folder is the script's: a venv inside it is written relative to it.
+  const base = root ?? here;
+  if (base !== null && isAbsolute(clean)) {
+    const rel = relative(base, clean);
     return rel.startsWith('..') ? clean : rel;
   }
   return clean;
@@ -43,14 +47,15 @@ function commonDir(dirs: readonly string[]): string | null {
   return common;
 }
 
-export function textHints(text: string, apps: readonly App[]): TextHints {
+export function textHints(text: string, apps: readonly App[], file?: string): TextHints {
   const healthPaths: Record<number, string> = {};
   for (const m of text.matchAll(HEALTH_URL)) {
     const port = Number(m[1]);
     if (m[2] && m[2] !== '/' && healthPaths[port] === undefined) healthPaths[port] = m[2];
   }
-  const cwds = apps.map((a) => a.cwd).filter((c): c is string => c !== null && isAbsolute(c));
+  // A folder still shell or a template placeholder is no root: the services say what to fill in instead.
+  const cwds = apps.map((a) => a.cwd).filter((c): c is string => c !== null && isAbsolute(c) && !/[`$]|\{\{|(^|\/)%[a-zA-Z](\/|$)/.test(c));
   const root = CD_ABS.exec(text)?.[1] ?? commonDir(cwds);
   const secretKeys = [...new Set([...text.matchAll(ASSIGNED)].map((m) => m[1] ?? '').filter(isSecretKey))];
-  return { healthPaths, root, venv: venvOf(text, apps, root), secretKeys };
+  return { healthPaths, root, venv: venvOf(text, apps, root, file !== undefined ? dirname(file) : null), secretKeys };
 }

@@ -4,6 +4,7 @@ import { exclusive, type App } from '../rules/types.js';
 import { kindOf, withoutDevFlags } from './kind.js';
 import { isSecretKey } from './secret-key.js';
 import type { InitPlan, PlannedKind, PlannedService, SourceApps } from './types.js';
+import { isUnresolved, resolvePaths } from './unresolved.js';
 
 // What `botstack init --from` will write, as data: one planned service per app
 // the readers found, in start order. Pure, so every decision here is unit-tested
@@ -45,16 +46,18 @@ function uniqueName(name: string, taken: Set<string>): string {
 interface SplitEnv {
   env: Record<string, string>;
   secrets: string[];
+  /** Loose keys (assigned on a line of their own) that reached this app's environment. */
+  exported: string[];
   /** Keys the source took from its own environment (`KEY: process.env.KEY`, unset when it was read). */
   inherited: string[];
 }
 
 function splitEnv(env: Readonly<Record<string, string>>, loose: readonly string[], unset: readonly string[] = []): SplitEnv {
-  const out: SplitEnv = { env: {}, secrets: [], inherited: [] };
+  const out: SplitEnv = { env: {}, secrets: [], exported: [], inherited: [] };
   for (const k of unset) (isSecretKey(k) ? out.secrets : out.inherited).push(k);
   for (const [k, v] of Object.entries(env)) {
     if (isSecretKey(k) || SECRET_VALUE.test(v)) {
-      if (!loose.includes(k)) out.secrets.push(k);
+      (loose.includes(k) ? out.exported : out.secrets).push(k);
     } else if (v === 'undefined' || v === 'null') out.inherited.push(k);
     else if (!DROPPED_ENV.test(k) && !/\$/.test(v) && /^[A-Za-z_]\w*$/.test(k)) out.env[k] = v;
   }
@@ -71,15 +74,23 @@ function dependencies(app: App, earlier: readonly PlannedService[]): { name: str
 }
 
 /**
- * A key the file assigns outside any one command (`export BOT_TOKEN=…` at the
- * top) goes to the bots and scripts started from it; servers rarely read them.
+ * A key the file assigns on a line of its own (`TOKEN=…` at the top) is a
+ * secret of a service only if the script exports it to that service or the
+ * service's own code reads it; anything else is local to the script (a token a
+ * curl uses). A key no service's code is seen reading goes to the bots and
+ * scripts it is exported to, as servers rarely read them.
  */
-function attachLooseSecrets(services: PlannedService[], keys: readonly string[]): void {
-  const loose = keys.filter((k) => !services.some((s) => s.secrets.includes(k)));
-  if (loose.length === 0) return;
-  const scripts = services.filter((s) => s.kind === 'python' || s.kind === 'node');
-  const to = scripts.length > 0 ? scripts : services.filter((s) => !s.database);
-  for (const s of to) (s as { secrets: readonly string[] }).secrets = [...s.secrets, ...loose];
+function attachLooseSecrets(services: PlannedService[], keys: readonly string[]): string[] {
+  const local: string[] = [];
+  for (const k of keys.filter((key) => !services.some((s) => s.secrets.includes(key)))) {
+    const readers = services.filter((s) => s.codeReads?.includes(k));
+    const exportedTo = services.filter((s) => s.exported?.includes(k));
+    const scripts = exportedTo.filter((s) => s.kind === 'python' || s.kind === 'node');
+    const to = readers.length > 0 ? readers : scripts.length > 0 ? scripts : exportedTo.filter((s) => !s.database);
+    if (to.length === 0) local.push(k);
+    for (const s of to) (s as { secrets: readonly string[] }).secrets = [...s.secrets, k];
+  }
+  return local;
 }
 
 /**
@@ -88,38 +99,54 @@ function attachLooseSecrets(services: PlannedService[], keys: readonly string[])
  */
 function cwdFor(raw: string | null, root: string | null): string | null {
   const cwd = raw?.replace(/^\$\(\s*dirname\s+"?\$(0|\{BASH_SOURCE(\[0\])?\})"?\s*\)\/?/, '') ?? null;
-  if (cwd === null || cwd === '' || cwd === root || cwd === '.' || cwd === './' || !/^[\w./@+-]+$/.test(cwd)) return null;
+  if (cwd === null || cwd === '' || cwd === root || cwd === '.' || cwd === './' || !/^[\w./@+~-]+$/.test(cwd)) return null;
   if (root === null || !isAbsolute(cwd)) return cwd;
   const rel = relative(root, cwd);
   return rel.startsWith('..') ? cwd : rel;
 }
 
+/** The health route the app's code declares, when the script polls none. */
+function healthOf(app: App, src: SourceApps, port: number | null): Pick<PlannedService, 'healthPath' | 'healthFrom' | 'healthLooked'> {
+  const polled = port !== null ? (src.hints.healthPaths[port] ?? null) : null;
+  if (polled !== null) return { healthPath: polled };
+  const facts = src.facts?.get(app);
+  if (facts?.route) return { healthPath: facts.route.path, healthFrom: `declared in ${facts.route.shown} line ${facts.route.line}` };
+  return { healthPath: null, ...(facts?.looked ? { healthLooked: facts.looked } : {}) };
+}
+
 /** One app -> one planned service; `earlier` are the services started before it. */
 function planService(app: App, src: SourceApps, earlier: readonly PlannedService[], root: string | null, taken: Set<string>): PlannedService {
   const k = kindOf(app);
-  const { env, secrets, inherited } = splitEnv(app.env, src.hints.secretKeys, app.unsetEnv);
+  const { env, secrets, exported, inherited } = splitEnv(app.env, src.hints.secretKeys, app.unsetEnv);
   const wanted = k.kind === 'mongod' ? (app.port ?? 27017) : app.port;
   const holder = earlier.find((x) => wanted !== null && x.port === wanted);
   const port = holder ? null : wanted;
   if (holder) delete env.PORT;
   const dropped = k.kind === 'uvicorn' ? withoutDevFlags(app.argv).dropped : [];
   const workers = k.kind === 'uvicorn' ? Number(optionValue(app.argv, ['--workers']) ?? NaN) : NaN;
+  const name = uniqueName(serviceName(app, k.kind, k.target), taken);
+  const rawDb = k.kind === 'mongod' ? (optionValue(app.argv, ['--dbpath']) ?? null) : null;
+  const paths = resolvePaths(name, { cwd: cwdFor(app.cwd, root), rawCwd: app.cwd, target: k.target, kind: k.kind, dbpath: rawDb });
+  const reads = src.facts?.get(app)?.reads;
   return {
-    name: uniqueName(serviceName(app, k.kind, k.target), taken),
+    name,
     kind: k.kind,
     database: app.database !== null,
-    target: k.target,
+    target: paths.target,
     args: k.args,
-    cwd: cwdFor(app.cwd, root),
+    cwd: paths.cwd,
     port,
     publicHost: app.host !== null && !LOOPBACK.test(app.host) ? app.host : null,
-    dbpath: k.kind === 'mongod' ? (optionValue(app.argv, ['--dbpath']) ?? null) : null,
+    dbpath: paths.dbpath,
     workers: Number.isInteger(workers) && workers > 1 ? workers : null,
     reloadInDevelopment: dropped.length > 0,
     env,
     secrets,
     dependsOn: app.database !== null ? [] : dependencies(app, earlier),
-    healthPath: port !== null ? (src.hints.healthPaths[port] ?? null) : null,
+    ...healthOf(app, src, port),
+    ...(paths.unresolved.length > 0 ? { unresolved: paths.unresolved } : {}),
+    ...(exported.length > 0 ? { exported } : {}),
+    ...(reads ? { codeReads: [...reads] } : {}),
     notes: [
       ...k.notes,
       ...(inherited.length > 0 ? [`${inherited.join(', ')} came from the environment pm2 was started in; put ${inherited.length === 1 ? 'it' : 'them'} in env: {…}, or in <root>/.env and secrets: […]`] : []),
@@ -137,6 +164,7 @@ export function buildPlan(sources: readonly SourceApps[], stackName: string): In
   const services: PlannedService[] = [];
   const root = sources[0]?.hints.root ?? null;
   const taken = new Set<string>();
+  const localKeys: string[] = [];
   for (const src of sources) {
     const fromHere = services.length;
     const kept: App[] = [];
@@ -153,8 +181,10 @@ export function buildPlan(sources: readonly SourceApps[], stackName: string): In
       kept.push(app);
       services.push(planService(app, src, services, root, taken));
     }
-    attachLooseSecrets(services.slice(fromHere), src.hints.secretKeys);
+    localKeys.push(...attachLooseSecrets(services.slice(fromHere), src.hints.secretKeys));
   }
-  const secrets = [...new Set(services.flatMap((s) => s.secrets).concat(sources.flatMap((s) => s.hints.secretKeys)))];
-  return { name: stackName, root, venv: sources[0]?.hints.venv ?? null, services, secrets };
+  const secrets = [...new Set(services.flatMap((s) => s.secrets))];
+  const venv = sources[0]?.hints.venv ?? null;
+  const unresolvedVenv = isUnresolved(venv) ? { venvUnresolved: venv } : {};
+  return { name: stackName, root, venv: isUnresolved(venv) ? null : venv, ...unresolvedVenv, services, secrets, ...(localKeys.length > 0 ? { localKeys: [...new Set(localKeys)] } : {}) };
 }

@@ -1,3 +1,4 @@
+import { HEALTH_PATHS } from './health-route.js';
 import type { InitPlan, PlannedService } from './types.js';
 
 // The plan as a typed stack file, written the way a person would write ours:
@@ -9,19 +10,21 @@ const q = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'
 const list = (xs: readonly string[]): string => `[${xs.map(q).join(', ')}]`;
 const obj = (r: Readonly<Record<string, string>>): string => `{ ${Object.entries(r).map(([k, v]) => `${k}: ${q(v)}`).join(', ')} }`;
 
+const TCP_BLIND = 'TCP cannot see a hang: a stopped or deadlocked process still completes the handshake';
+
 function health(s: PlannedService): string[] {
   if (s.kind === 'mongod') return [];
-  if (s.healthPath !== null) return [`health: { type: 'http', path: ${q(s.healthPath)} }, // the start script polls it`];
-  if (s.kind === 'uvicorn') {
-    return ["health: { type: 'tcp' }, // the source shows no health route; if the app has one:", "// health: { type: 'http', path: '/health' },"];
+  if (s.healthPath !== null) return [`health: { type: 'http', path: ${q(s.healthPath)} }, // ${s.healthFrom ?? 'the start script polls it'}`];
+  if (s.kind === 'uvicorn' || s.port !== null) {
+    const where = s.healthLooked !== undefined ? `no health route in ${s.healthLooked} (looked for ${HEALTH_PATHS.join(', ')})` : 'the source shows no health route';
+    return [`health: { type: 'tcp' }, // ${where}. ${TCP_BLIND}; give the app a route and:`, "// health: { type: 'http', path: '/health' },"];
   }
-  if (s.port !== null) return ["health: { type: 'tcp' },"];
   if (s.kind !== 'python' && s.kind !== 'node') return [];
   return ["// health: { type: 'heartbeat', file: 'run/" + s.name + ".heartbeat', maxAge: '60s' }, // see docs/heartbeat.md"];
 }
 
 function body(s: PlannedService): string[] {
-  const out = [`name: ${q(s.name)},`, `kind: ${q(s.kind)},`];
+  const out = [`name: ${q(s.name)},`, ...(s.unresolved ?? []).map((u) => `// FILL IN ${u.field}: ${u.what}`), `kind: ${q(s.kind)},`];
   if (s.kind === 'uvicorn') out.push(`app: ${q(s.target)},`);
   if (s.kind === 'python' || s.kind === 'node') out.push(`script: ${q(s.target)},`);
   if (s.kind === 'command') out.push(`command: ${q(s.target)},`);
@@ -53,6 +56,7 @@ export function renderStack(plan: InitPlan, sources: readonly string[]): string 
     "// --reload on for uvicorn services with reloadInDevelopment: true). Each service gets botstack's",
     '// memory and restart limits, a stop timeout for its kind and a log file of its own.',
     ...(plan.secrets.length > 0 ? [`// Secrets (${plan.secrets.join(', ')}) are read from <root>/.env at start; init copied no value.`] : []),
+    ...(plan.localKeys && plan.localKeys.length > 0 ? [`// ${plan.localKeys.join(', ')}: set in the script but given to no service and read by none; not a secret of this stack.`] : []),
     '',
     'export default defineStack({',
     `  name: ${q(plan.name)},`,
@@ -60,6 +64,7 @@ export function renderStack(plan: InitPlan, sources: readonly string[]): string 
   // A root in the file is relative to the file: '.' is the folder init wrote it in.
   head.push(`  root: process.env.BOTSTACK_ROOT ?? ${q(plan.root ?? '.')},${plan.root === null ? " // this file's folder" : ''}`);
   if (plan.venv !== null && plan.venv !== 'venv') head.push(`  venv: ${q(plan.venv)},`);
+  if (plan.venvUnresolved !== undefined) head.push(`  // FILL IN venv: the script's venv is "${plan.venvUnresolved}", which init cannot resolve; write the venv folder (relative to the root) as venv: '…'`);
   head.push('  services: [');
   const services = plan.services.flatMap((s) => [
     `    // ${s.origin}`,

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { readSource } from '../rules/source/read.js';
 import type { EnvLookup } from '../stack/resolve.js';
+import { codeFacts } from './code-facts.js';
 import { textHints } from './hints.js';
 import { buildPlan } from './plan.js';
 import type { InitPlan, SourceApps } from './types.js';
@@ -43,7 +44,11 @@ export async function planInit(opts: InitOptions): Promise<InitResult> {
     const r = await readSource(abs, show(opts.cwd, abs), opts.env);
     if (!r.ok) errors.push(...r.errors);
     else if (r.source.format === 'botstack') errors.push(`${show(opts.cwd, abs)}: this is already a botstack stack; nothing to convert`);
-    else sources.push({ file: abs, apps: r.source.apps, hints: textHints(r.source.text, r.source.apps) });
+    else {
+      const apps = r.source.apps;
+      // The services' own code beside the script: health routes and the env keys it reads.
+      sources.push({ file: abs, apps, hints: textHints(r.source.text, apps, abs), facts: new Map(apps.map((a) => [a, codeFacts(a, abs)])) });
+    }
   }
   if (errors.length > 0) return { ok: false, errors };
   if (sources.every((s) => s.apps.length === 0)) {

@@ -28,6 +28,8 @@ export interface MonitorDeps {
   readonly treeRss: (pid: number) => number | null;
   readonly isAlive: (pid: number) => boolean;
   readonly log: (line: string) => void;
+  /** The stack's secrets out of the report's reasons (util/redact.ts); none: shown as the probes said them. */
+  readonly redact?: (text: string) => string;
   /** How often pm2's list is re-read besides bus events (which trigger a read at once); default 15 s. */
   readonly reconcileMs?: number;
   /** Where restart history survives a restart of the monitor; none: memory only. */

@@ -13,6 +13,8 @@ import { fileHistoryStore } from './history-store.js';
 import { serviceRss } from './held-memory.js';
 import { currentBootId, processStartMono } from '../util/mono.js';
 import { pidAlive } from '../util/proctree.js';
+import { makeRedactor, type Redact } from '../util/redact.js';
+import { secretsOf, stackRedactorSync } from '../util/secrets.js';
 
 // The `monitor` pm2 app. It reads the resolved stack from its environment (the
 // compiler put it there), talks to the pm2 daemon that runs it, and runs until
@@ -55,8 +57,17 @@ function daemonPid(home: string): number | null {
   }
 }
 
-const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-const logError = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+/** A log line, redacted: probe reasons quote what services answered, and the monitor's log files are shown and shared. */
+const logTo = (stream: NodeJS.WriteStream, redact: Redact) => (line: string) => stream.write(`${new Date().toISOString()} ${redact(line)}\n`);
+
+/** The stack's secrets, read here in the monitor's own process (as alerts read their token); an unreadable .env leaves the environment's. */
+function redactorOf(stack: Stack, env: NodeJS.ProcessEnv): { redact: Redact; problem: string | null } {
+  try {
+    return { redact: stackRedactorSync(stack, env), problem: null };
+  } catch (err) {
+    return { redact: makeRedactor(secretsOf(stack, {}, env)), problem: `monitor: cannot read ${stack.envFile} (${(err as NodeJS.ErrnoException).code ?? String(err)}): its secrets are not redacted from the log and the report` };
+  }
+}
 
 function dieOn(what: string) {
   return (err: unknown) => {
@@ -69,6 +80,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.on('uncaughtException', dieOn('uncaught exception'));
   process.on('unhandledRejection', dieOn('unhandled rejection'));
   const stack = readStack(env);
+  const { redact, problem } = redactorOf(stack, env);
+  const log = logTo(process.stdout, redact);
+  const logError = logTo(process.stderr, redact);
+  if (problem) logError(problem);
   const sink = pm2IoSink();
   // The bus is drained on the probes' 1 s grid: events arrive at most 1 s late, and cost no wake-up of their own.
   const pm2 = await DaemonLink.connect({ home: pm2Home(env), timeoutMs: 10_000, busDrainMs: 1000 });
@@ -90,15 +105,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const store = fileHistoryStore(join(pm2.home, 'botstack-restarts.json'), log, { bootId: currentBootId(), daemonPid: daemonPid(pm2.home) });
   const processStart = (p: { pid: number }) => processStartMono(p.pid);
   const policy = readPolicy(env);
-  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => serviceRss(pid), isAlive: pidAlive, log, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
+  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => serviceRss(pid), isAlive: pidAlive, log, redact, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
   let stopping = false;
-  let stopAlerts = (): void => undefined;
+  let stopAlerts = async (): Promise<void> => undefined;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`monitor: ${signal}, stopping`);
     await monitor.stop();
-    stopAlerts();
+    // Queued alerts get up to ~3 s (kill_timeout is 5 s); what is left is journaled and sent by the next start.
+    await stopAlerts().catch((err: unknown) => logError(`alerts: stop: ${String(err)}`));
     await metrics?.close();
     await Promise.all(owned.map((p) => p.close().catch(() => undefined)));
     sink.close();
@@ -108,7 +124,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // Alerts read <root>/.env here, in this process, so their token never passes through pm2. Off: nothing more is loaded.
-  const alerts = await (await import('../alerts/monitor-entry.js')).monitorAlerts(stack, env, policy, log);
+  const alerts = await (await import('../alerts/monitor-entry.js')).monitorAlerts(stack, env, policy, log, redact);
   if (alerts) {
     monitor.onSettled((states, history, now) => alerts.settled(states, history, now));
     stopAlerts = () => alerts.stop();

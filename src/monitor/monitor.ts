@@ -99,7 +99,7 @@ export class Monitor {
 
   report(): HealthReport {
     const wall = this.d.clock.wall?.bind(this.d.clock);
-    return buildReport({ stack: this.d.stack, states: this.states, history: this.history, paused: this.paused, now: this.d.clock.now(), ...(wall ? { wall } : {}) });
+    return buildReport({ stack: this.d.stack, states: this.states, history: this.history, paused: this.paused, now: this.d.clock.now(), ...(wall ? { wall } : {}), ...(this.d.redact ? { redact: this.d.redact } : {}) });
   }
 
   state(name: string): ServiceHealth | undefined {

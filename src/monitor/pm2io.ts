@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Gauge, IoSink, Reply } from './sink.js';
 
 // The real @pm2/io sink. Under pm2, require('@pm2/io') may resolve to pm2's
@@ -21,15 +22,64 @@ interface Pm2Io {
 }
 
 let initialised: Pm2Io | undefined;
+let flushMetrics: (() => void) | undefined;
+
+/**
+ * @pm2/io, initialised once. Under pm2, its process container has usually
+ * loaded and initialised its bundled copy already and put it on the global
+ * symbol @pm2/io checks; our require would load a second copy (~2 MiB) only to
+ * hand back that one. The monitor app is started with `pmx=false` instead
+ * (stack/compile.ts), so no copy is loaded before ours: that first, default
+ * init starts timers (an error cache's 1 s sweep, two http meters, event-loop
+ * and v8 samplers) which a second init does not stop, each a wake-up of its own.
+ * pm2's copy's class is then taken without its index, which would do that
+ * same default init on require.
+ */
+function loadIo(): Pm2Io {
+  const loaded = (globalThis as Record<symbol, unknown>)[Symbol.for('@pm2/io')] as Pm2Io | undefined;
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  try {
+    // pm2's bundled copy, the one its container would have loaded (and not ours: more modules, more MiB).
+    const PMX = require(join(dirname(require.resolve('pm2/package.json')), 'modules', 'pm2-io-bpm', 'pmx.js')) as new () => Pm2Io;
+    return new PMX();
+  } catch {
+    return require('@pm2/io') as Pm2Io;
+  }
+}
+
+/**
+ * Runs `init`, keeping @pm2/io's two timers off their own wake-ups: the metrics
+ * send (every 990 ms, so it drifts across the monitor's 1 s grid and wakes it
+ * once more a second) becomes flushMetrics, which the monitor calls on its grid
+ * right after setting the gauges; the 3 s orphan check (it lets a process
+ * whose only handles are pm2's pipe exit; the monitor always has more) goes.
+ */
+function initOffGrid(io: Pm2Io, config: object): void {
+  const arm = globalThis.setInterval;
+  const armed: { fn: () => void; ms: number; t: NodeJS.Timeout }[] = [];
+  globalThis.setInterval = ((fn: () => void, ms?: number, ...rest: unknown[]) => {
+    const t = arm(fn, ms, ...rest) as unknown as NodeJS.Timeout;
+    armed.push({ fn, ms: ms ?? 0, t });
+    return t;
+  }) as typeof setInterval;
+  try {
+    io.init(config);
+  } finally {
+    globalThis.setInterval = arm;
+  }
+  const send = armed.find((a) => a.ms === 990);
+  if (send) {
+    clearInterval(send.t);
+    flushMetrics = send.fn;
+  }
+  for (const a of armed) if (a.ms === 3000) clearInterval(a.t);
+}
 
 export function pm2IoSink(): IoSink {
   if (!initialised) {
-    // Under pm2, its process container has already loaded and initialised its
-    // bundled copy and put it on the global symbol @pm2/io itself checks; our
-    // require would load a second copy (~2 MiB) only to hand back that one.
-    const loaded = (globalThis as Record<symbol, unknown>)[Symbol.for('@pm2/io')] as Pm2Io | undefined;
-    const io = loaded ?? (createRequire(import.meta.url)('@pm2/io') as Pm2Io);
-    io.init({
+    const io = loadIo();
+    initOffGrid(io, {
       // `tracing: false` is read as the default config, which is enabled: pm2's copy then
       // loads OpenTelemetry if installed (it patches http, which the probes use) and
       // logs "[PM2][ERROR] OpenTelemetry packages not installed" when not.
@@ -42,6 +92,9 @@ export function pm2IoSink(): IoSink {
   }
   const io = initialised;
   return {
+    flush() {
+      flushMetrics?.();
+    },
     gauge(name, unit) {
       // metric() returns undefined when handed a value function: never pass one.
       const g = io.metric(unit === undefined ? { name } : { name, unit });
@@ -56,6 +109,7 @@ export function pm2IoSink(): IoSink {
     close() {
       io.destroy();
       initialised = undefined;
+      flushMetrics = undefined;
     },
   };
 }

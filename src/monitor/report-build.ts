@@ -15,13 +15,16 @@ export interface ReportInput {
   readonly now: number;
   /** A state time as wall-clock ms, for display (the brain's times are monotonic). */
   readonly wall?: (t: number) => number;
+  /** The stack's secrets out of the reasons (a probe quotes what a service answered): util/redact.ts. */
+  readonly redact?: (text: string) => string;
 }
 
 const same = (t: number): number => t;
 
-export function serviceReport(s: ServiceHealth, history: RestartHistory, now: number, wall: (t: number) => number = same): ServiceReport {
+export function serviceReport(s: ServiceHealth, history: RestartHistory, now: number, wall: (t: number) => number = same, redact: (text: string) => string = (t) => t): ServiceReport {
   const pattern = history.pattern(s.name, now);
-  const lastError = s.state === 'given-up' && s.givenUpReason ? s.givenUpReason : s.lastError;
+  const reason = s.state === 'given-up' && s.givenUpReason ? s.givenUpReason : s.lastError;
+  const lastError = reason === null ? null : redact(reason);
   return {
     state: s.state,
     latencyMs: s.latencyMs === null ? null : Math.round(s.latencyMs),
@@ -33,14 +36,14 @@ export function serviceReport(s: ServiceHealth, history: RestartHistory, now: nu
     ...(s.blockedBy ? { blockedBy: s.blockedBy } : {}),
     ...(s.memoryBytes !== null ? { memoryBytes: s.memoryBytes } : {}),
     ...(pattern ? { pattern } : {}),
-    ...(s.note !== null && s.state === 'healthy' ? { note: s.note } : {}),
+    ...(s.note !== null && s.state === 'healthy' ? { note: redact(s.note) } : {}),
   };
 }
 
 export function buildReport(input: ReportInput): HealthReport {
   const services: Record<string, ServiceReport> = {};
   const wall = input.wall ?? same;
-  for (const [name, s] of input.states) services[name] = serviceReport(s, input.history, input.now, wall);
+  for (const [name, s] of input.states) services[name] = serviceReport(s, input.history, input.now, wall, input.redact);
   return { stack: input.stack.name, profile: input.stack.profile, paused: input.paused, generatedAt: new Date(wall(input.now)).toISOString(), services };
 }
 

@@ -13,5 +13,7 @@ export interface IoSink {
   action(name: string, handler: (reply: Reply) => void): void;
   /** `pm2 trigger <app> <name> <param>` */
   actionWithParam(name: string, handler: (param: unknown, reply: Reply) => void): void;
+  /** Sends the gauges' values now (the monitor calls it on its 1 s grid, after publishing); optional for fakes. */
+  flush?(): void;
   close(): void;
 }

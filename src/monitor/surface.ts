@@ -1,6 +1,10 @@
 import type { HealthReport } from './report.js';
 import { counts } from './report-build.js';
 import type { Gauge, IoSink, Reply } from './sink.js';
+import { monoNow } from '../util/mono.js';
+
+/** A latency alone is news for pm2 at most this often; any other change goes out on the tick it happens. */
+const LATENCY_ONLY_EVERY_MS = 5000;
 
 // The monitor as pm2 shows it: per-service metrics in `pm2 monit` / `pm2 show
 // monitor`, and the actions behind `pm2 trigger monitor <action> [param]`.
@@ -44,21 +48,39 @@ export class Surface {
     this.paused = sink.gauge('healing paused');
   }
 
+  private readonly shown = new Map<Gauge, number | string>();
+  private flushedAt = -Infinity;
+
+  /** Sets a gauge; true when its value changed. */
+  private put(g: Gauge, v: number | string): boolean {
+    if (this.shown.get(g) === v) return false;
+    this.shown.set(g, v);
+    g.set(v);
+    return true;
+  }
+
   publish(report: HealthReport): void {
+    let news = false;
     for (const [name, s] of Object.entries(report.services)) {
       const g = this.perService.get(name);
       if (!g) continue;
       // `pm2 monit` shows one value per metric: the note's first words say what the state is worth.
-      g.state.set(s.note ? `${s.state} (${s.note.split(':')[0]})` : s.state);
-      g.latency.set(s.latencyMs ?? -1);
-      g.failures.set(s.failures);
-      g.heals.set(s.heals);
-      g.restarts.set(s.restarts);
+      news = this.put(g.state, s.note ? `${s.state} (${s.note.split(':')[0]})` : s.state) || news;
+      this.put(g.latency, s.latencyMs ?? -1);
+      news = this.put(g.failures, s.failures) || news;
+      news = this.put(g.heals, s.heals) || news;
+      news = this.put(g.restarts, s.restarts) || news;
     }
     const c = counts(report);
-    this.healthy.set(c.healthy);
-    this.unhealthy.set(c.unhealthy);
-    this.paused.set(report.paused ? 'yes' : 'no');
+    news = this.put(this.healthy, c.healthy) || news;
+    news = this.put(this.unhealthy, c.unhealthy) || news;
+    news = this.put(this.paused, report.paused ? 'yes' : 'no') || news;
+    // Sending the gauges to pm2 (JSON over its IPC) is most of a publish: a probe's new
+    // latency, the one value that changes every second, waits for the next send.
+    const now = monoNow();
+    if (!news && now - this.flushedAt < LATENCY_ONLY_EVERY_MS) return;
+    this.flushedAt = now;
+    this.sink.flush?.();
   }
 
   registerActions(h: ActionHandlers): void {

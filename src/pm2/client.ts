@@ -210,14 +210,19 @@ export class Pm2Client {
   async trigger(name: string, action: string, param?: string, timeoutMs = this.timeoutMs): Promise<unknown> {
     const target = await this.get(name);
     if (!target) throw new Pm2Error('PM2_NOT_FOUND', `no pm2 app named "${name}"`);
+    return this.triggerId(target.pmId, action, param, timeoutMs);
+  }
+
+  /** trigger() for a pm_id the caller has from its own list(): one RPC fewer. */
+  async triggerId(pmId: number, action: string, param?: string, timeoutMs = this.timeoutMs): Promise<unknown> {
     const bus = await this.bus();
     try {
-      return await withTimeout(`pm2 trigger ${name} ${action}`, timeoutMs, () =>
+      return await withTimeout(`pm2 trigger #${pmId} ${action}`, timeoutMs, () =>
         new Promise((resolve, reject) => {
           bus.onRaw('axm:reply', (packet) => {
-            if (packet.process?.pm_id === target.pmId && packet.data?.action_name === action) resolve(packet.data.return);
+            if (packet.process?.pm_id === pmId && packet.data?.action_name === action) resolve(packet.data.return);
           });
-          const msg = param === undefined ? { id: target.pmId, msg: action } : { id: target.pmId, msg: action, opts: param };
+          const msg = param === undefined ? { id: pmId, msg: action } : { id: pmId, msg: action, opts: param };
           this.api.Client.executeRemote('msgProcess', msg, (err) => err && reject(new Pm2Error('PM2_RPC', errText(err))));
         }),
       );

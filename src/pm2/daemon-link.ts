@@ -7,10 +7,11 @@ import { BusDispatch, type Bus, type Packet } from './bus-dispatch.js';
 import { Pm2Error } from './client.js';
 import { toProcessInfo, type ProcessInfo } from './types.js';
 
-// The monitor's own line to the pm2 daemon that runs it: the five RPCs it uses
-// (list, restart, stop, signal, notify) and the event bus, spoken directly over
-// the daemon's two unix sockets (wire format in amp.ts). The CLI keeps pm2's
-// client (client.ts), which also starts daemons and apps. The monitor is a
+// The monitor's own line to the pm2 daemon that runs it: the RPCs it uses
+// (list, restart, stop, signal, notify, msgProcess) and the event bus, spoken
+// directly over the daemon's two unix sockets (wire format in amp.ts). The CLI's
+// read commands (status, logs) use it too, for the load time below; commands
+// that start daemons and apps keep pm2's client (client.ts). The monitor is a
 // long-running app, and two costs of pm2's client land on it:
 // - memory: require('pm2') is ~7 MiB RSS, more than a tenth of the monitor;
 // - CPU: pm2's bus decodes every message the daemon publishes, and that
@@ -71,6 +72,28 @@ export class DaemonLink {
   /** A signal to one pm_id whatever its status (see Pm2Client.signalId). */
   signalId(signal: NodeJS.Signals, pmId: number): Promise<unknown> {
     return this.call('sendSignalToProcessId', { process_id: pmId, signal });
+  }
+
+  /** Runs an @pm2/io action on one pm_id and returns its reply (see Pm2Client.triggerId). */
+  async triggerId(pmId: number, action: string, param?: string, timeoutMs = this.timeoutMs): Promise<unknown> {
+    const bus = await this.bus();
+    try {
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Pm2Error('PM2_RPC', `pm2 trigger #${pmId} ${action}: no answer within ${timeoutMs} ms`)), timeoutMs);
+        bus.onRaw('axm:reply', (packet) => {
+          if (packet.process?.pm_id !== pmId || packet.data?.action_name !== action) return;
+          clearTimeout(timer);
+          resolve(packet.data.return);
+        });
+        const msg = param === undefined ? { id: pmId, msg: action } : { id: pmId, msg: action, opts: param };
+        this.call('msgProcess', msg, timeoutMs).catch((err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+      });
+    } finally {
+      bus.close();
+    }
   }
 
   /** The bus, with the same dispatch as Pm2Client.bus() (bus-dispatch.ts). */

@@ -50,6 +50,12 @@ export interface ProcessEvent {
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : null);
 
+/** What a read-only command needs from pm2: both Pm2Client and DaemonLink have it. */
+export interface Pm2Reader {
+  list(): Promise<ProcessInfo[]>;
+  triggerId(pmId: number, action: string, param?: string, timeoutMs?: number): Promise<unknown>;
+}
+
 export function toProcessInfo(raw: Record<string, any>): ProcessInfo {
   const env = (raw.pm2_env ?? {}) as Record<string, any>;
   const monit = (raw.monit ?? {}) as Record<string, any>;

@@ -1,5 +1,6 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { monoNow } from '../util/mono.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { checkBody, needsBody, type BodyExpectations } from './http-check.js';
 import { errorCode, socketErrorReason } from './net-errors.js';
@@ -14,8 +15,9 @@ import type { Probe, ProbeResult } from './types.js';
 //   (no connect, no close). A hostile target still holds nothing: any
 //   failure, a body over the cap or a timeout destroys the socket. The kept
 //   socket is dropped after FRESH_EVERY uses, so the server's accept path is
-//   proved once a minute at a 1 s interval, and when idle for IDLE_MS, under
-//   common servers' own keep-alive timeouts (uvicorn 5 s). A request on a
+//   proved once a minute at a 1 s interval, and when it was idle for IDLE_MS
+//   (checked as the next probe starts), under common servers' own keep-alive
+//   timeouts (uvicorn 5 s). A request on a
 //   reused socket that the server had closed meanwhile is retried once on a
 //   new one, inside the same deadline.
 // No fetch/undici: their pools keep sockets we cannot account for.
@@ -65,12 +67,25 @@ export interface KeepAliveHttpProbe {
 }
 
 export function keepAliveHttpProbe(o: HttpProbeOptions): KeepAliveHttpProbe {
-  const agent = new Agent({ keepAlive: true, maxFreeSockets: 1, timeout: IDLE_MS, scheduling: 'lifo' });
+  // No agent `timeout`: it arms a timer on every socket each time it goes free,
+  // and node's timer list then wakes the process every couple of seconds even
+  // while the socket is used each second. Idleness is judged when the next probe
+  // starts instead, which costs no wake-up.
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 1, scheduling: 'lifo' });
   const t = target(o, agent);
+  let lastEnd = -Infinity;
   return {
-    probe: (signal) => new Promise<ProbeResult>((resolve) => begin(t, signal, resolve)),
+    probe: (signal) => {
+      if (monoNow() - lastEnd > IDLE_MS) dropFree(agent);
+      return new Promise<ProbeResult>((resolve) => begin(t, signal, resolve)).finally(() => (lastEnd = monoNow()));
+    },
     close: async () => agent.destroy(),
   };
+}
+
+/** Closes the agent's idle socket: the server may be about to (uvicorn after 5 s). */
+function dropFree(agent: Agent): void {
+  for (const list of Object.values(agent.freeSockets)) for (const s of list ?? []) s.destroy();
 }
 
 function target(o: HttpProbeOptions, agent: Agent | false): Target {

@@ -15,7 +15,11 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   'dup-port': 'two services on one port',
   'no-logs': 'a service whose output is lost, thrown away or shared',
   'inline-secret': 'a secret written literally in the file',
-  'auto-pull': 'a git pull runs on the serving host by itself (start script, cron, systemd)',
+  'auto-pull': 'a git pull runs on the serving host by itself (start script, cron, systemd, a crontab line a script installs, a webhook receiver)',
+  'db-data-in-tmp': 'a database keeps its files under /tmp or /dev/shm, which boot or memory empties',
+  'unresolved-path': 'a path is shell syntax nobody expands, or one init left to fill in',
+  'pip-install-on-start': 'pip install -r runs on every start: each boot may change the venv',
+  'service-dotenv-override': "a service loads its own .env with override=True, over what botstack passes",
   'pm2-skips-app': 'pm2 skips an app with no script',
   'pm2-no-apps': 'pm2 finds no apps in this file',
 };

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { applies } from './checks/applies.js';
+import { dbDataInTmp } from './checks/data-dir.js';
 import { dbPublicBind, shortKillTimeoutDb } from './checks/database.js';
 import { dupName, dupPort } from './checks/duplicates.js';
 import { noMemoryLimit, unboundedRestarts } from './checks/limits.js';
 import { noLogs } from './checks/logs.js';
 import { noVenv, pythonBuffered } from './checks/python.js';
 import { reloadFlag, watchOn } from './checks/reload.js';
+import { unresolvedPath } from './checks/unresolved.js';
 import type { App, Finding, Rule, RuleContext } from './types.js';
 
 // The production rules behind `botstack check`, by id. inline-secret reads the
@@ -25,6 +27,8 @@ export const APP_RULES: Readonly<Record<string, Rule>> = {
   'dup-name': dupName,
   'dup-port': dupPort,
   'no-logs': noLogs,
+  'db-data-in-tmp': dbDataInTmp,
+  'unresolved-path': unresolvedPath,
 };
 
 const hasVenv = (cwd: string | null): boolean => cwd !== null && ['venv', '.venv'].some((v) => existsSync(join(cwd, v, 'bin', 'python')));

@@ -84,6 +84,10 @@ export interface App {
   readonly choices?: Readonly<Record<string, number>>;
   /** The script pm2 runs after its own normalisation (pm2 apps only; `bash` for a script with spaces). */
   readonly script?: string;
+  /** The venv a shell script activated for it (`source <dir>/bin/activate`), as the walk resolved it. */
+  readonly venvDir?: string;
+  /** Host folders a container keeps data in (compose bind volumes: source -> target), for db-data-in-tmp. */
+  readonly volumes?: readonly { readonly source: string; readonly target: string }[];
   /** Env keys the file set from an unset variable (`KEY: process.env.KEY`): pm2 drops them (pm2 apps only). */
   readonly unsetEnv?: readonly string[];
 }

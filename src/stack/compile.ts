@@ -39,6 +39,12 @@ const PYTHON_KINDS = new Set(['uvicorn', 'python']);
 
 export { STACK_ENV_KEY };
 
+/** The env vars that turn on redaction at the source: key names and a path, never a value (pm2 stores its apps' env). */
+export const REDACT_ENV = { keys: 'BOTSTACK_REDACT_KEYS', envFile: 'BOTSTACK_REDACT_ENV_FILE' } as const;
+
+/** Whether a Python service's output is redacted before pm2 writes it: as written, else when it declares secrets. */
+export const redactsLogs = (s: Service): boolean => PYTHON_KINDS.has(s.kind) && (s.redactLogs ?? s.secrets.length > 0);
+
 export function compileService(stack: Stack, s: Service): Pm2App {
   const env: Record<string, string> = {
     ...s.env,
@@ -54,10 +60,17 @@ export function compileService(stack: Stack, s: Service): Pm2App {
     if (s.kind === 'uvicorn' && s.health.type === 'http') env.BOTSTACK_PROBE_PATH = s.health.path;
     // The socket holder's settings (launch-held.ts): its control folder, the health gate, its stop time.
     if (isHeld(s)) Object.assign(env, holderEnv(stack, s));
+    // The hook reads the values itself, from its own environment and the .env file.
+    if (redactsLogs(s)) Object.assign(env, { [REDACT_ENV.keys]: s.secrets.join(','), [REDACT_ENV.envFile]: stack.envFile });
   }
   // The service touches the file its health check reads; one path, declared once.
   if (s.health.type === 'heartbeat') env.BOTSTACK_HEARTBEAT = s.health.file;
-  if (s.kind === 'monitor') env[STACK_ENV_KEY] = JSON.stringify(stack);
+  if (s.kind === 'monitor') {
+    env[STACK_ENV_KEY] = JSON.stringify(stack);
+    // pm2's process container then loads no @pm2/io of its own: the monitor inits its own
+    // once, without the default init's timers, each a wake-up a second (monitor/pm2io.ts).
+    env.pmx = 'false';
+  }
   return {
     name: s.name,
     namespace: stack.name,

@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { EnvLookup } from './resolve.js';
+import { missingSecrets } from './secrets-present.js';
 import type { Problem, Service, Stack } from './types.js';
 import { unheld } from './launch-held.js';
 
@@ -52,7 +53,7 @@ function serviceFiles(stack: Stack, s: Service, env: EnvLookup): Problem[] {
   return out;
 }
 
-/** Every missing folder, script, interpreter or binary, as problems. */
+/** Every missing folder, script, interpreter, binary or declared secret, as problems. */
 export function checkFiles(stack: Stack, env: EnvLookup = process.env): Problem[] {
-  return stack.services.flatMap((s) => serviceFiles(stack, s, env));
+  return [...stack.services.flatMap((s) => serviceFiles(stack, s, env)), ...missingSecrets(stack, env)];
 }

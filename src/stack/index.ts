@@ -1,5 +1,5 @@
 export { defineStack } from './define.js';
-export { profileFromArgv } from './load.js';
+export { profileFromArgv } from './load-light.js';
 export { compileStack, compileService, STACK_ENV_KEY, type Pm2App } from './compile.js';
 export { startLevels, withDependencies, withDependents } from './order.js';
 export { formatProblem } from './problems.js';

@@ -1,10 +1,15 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../util/package-root.js';
+import { noteExternal, recallBundle, rememberBundle, type Externals } from './bundle-cache.js';
+import { checkProfileEnv, importCachedBundle, stackExport } from './load-light.js';
 import { problemsFromZod } from './problems.js';
 import { resolveStack, type EnvLookup } from './resolve.js';
 import { stackInputSchema, type Profile } from './schema.js';
-import type { LoadResult, Problem } from './types.js';
+import type { LoadResult } from './types.js';
+
+export { profileFromArgv, stackExport } from './load-light.js';
 
 export interface LoadOptions {
   readonly env?: EnvLookup;
@@ -23,21 +28,6 @@ export function parseStack(input: unknown, file: string, opts: LoadOptions = {})
   if (!parsed.success) return { ok: false, problems: [...envProblem, ...problemsFromZod(parsed.error, input, file)] };
   if (envProblem.length > 0) return { ok: false, problems: envProblem };
   return { ok: true, stack: resolveStack(parsed.data, { file, env, ...(opts.profile ? { profile: opts.profile } : {}) }) };
-}
-
-function checkProfileEnv(env: EnvLookup, file: string): Problem[] {
-  const v = env.BOTSTACK_ENV;
-  if (v === undefined || v === '' || v === 'production' || v === 'development') return [];
-  return [{ file, path: '(env).BOTSTACK_ENV', message: `BOTSTACK_ENV is "${v}"; expected "production" or "development"`, fix: 'unset BOTSTACK_ENV for production, or set it to development' }];
-}
-
-/** The stack input a module exports: `export default defineStack(...)` or `export const stack`. */
-export function stackExport(mod: Record<string, unknown>): unknown {
-  const d = mod.default as Record<string, unknown> | undefined;
-  if (mod.stack !== undefined) return mod.stack;
-  // A CJS module loaded through import() arrives as { default: module.exports }.
-  if (d && typeof d === 'object' && 'stack' in d && !('services' in d)) return d.stack;
-  return d;
 }
 
 /** A stack file, parsed and resolved, without the whole-stack checks (see parseStack; `rules/stack-load.ts` adds them). */
@@ -77,11 +67,22 @@ export async function importFile(abs: string): Promise<Record<string, unknown>> 
  * resolve from it: tsx then does it.
  */
 async function importBundled(abs: string): Promise<Record<string, unknown> | null> {
+  const cached = recallBundle(abs);
+  if (cached) {
+    const mod = await importCachedBundle(cached).catch(notFound);
+    if (mod) return mod;
+  }
   const esbuild = await import('esbuild');
-  const out = await esbuild.build({ entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent', plugins: [packagesFromImporter] });
+  const seen: Externals = { files: [], unresolved: false };
+  const builtAt = Date.now();
+  const out = await esbuild.build({ entryPoints: [abs], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent', metafile: true, plugins: [packagesFromImporter(seen)] });
+  const code = out.outputFiles[0]?.text ?? '';
+  // Kept for the next call when it can be (stack/bundle-cache.ts), and imported from there.
+  const kept = rememberBundle(abs, code, Object.keys(out.metafile.inputs), seen, process.cwd(), builtAt);
+  if (kept) return importCachedBundle(kept).catch(notFound);
   const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now()}.botstack.mjs`);
   try {
-    writeFileSync(tmp, out.outputFiles[0]?.text ?? '', { flag: 'wx', mode: 0o600 });
+    writeFileSync(tmp, code, { flag: 'wx', mode: 0o600 });
   } catch {
     return null;
   }
@@ -100,18 +101,31 @@ async function importBundled(abs: string): Promise<Record<string, unknown> | nul
 /**
  * Packages stay external, each pinned to the file Node would load for the
  * module that imports it (so botstack's own source, inlined by absolute path,
- * still gets botstack's zod: the very instance the CLI uses).
+ * still gets botstack's zod: the very instance the CLI uses). botstack's own
+ * modules import packages for their bindings only, never for side effects, so
+ * their imports are marked free of them: a stack file that takes defineStack
+ * from botstack's index then does not load zod for schemas it never uses.
  */
-const packagesFromImporter: import('esbuild').Plugin = {
+const packagesFromImporter = (seen: Externals): import('esbuild').Plugin => ({
   name: 'packages-from-importer',
   setup(build) {
+    const own = `${packageRoot()}${sep}`;
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'inner' || args.path.startsWith('node:')) return undefined;
       const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
-      return { path: r.errors.length === 0 && r.path ? r.path : args.path, external: true };
+      const path = r.errors.length === 0 && r.path ? r.path : args.path;
+      noteExternal(seen, path);
+      const ours = args.importer.startsWith(own) && !args.importer.slice(own.length).startsWith(`node_modules${sep}`);
+      return { path, external: true, ...(ours ? { sideEffects: false } : {}) };
     });
   },
-};
+});
+
+/** null for a package the bundle cannot find from where it is (tsx then loads the file); other errors stand. */
+function notFound(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+  throw err;
+}
 
 async function importWithTsx(abs: string): Promise<Record<string, unknown>> {
   const { tsImport } = await import('tsx/esm/api');
@@ -124,11 +138,4 @@ function firstLine(err: unknown): string {
   if (located) return located.location ? `line ${located.location.line}:${located.location.column}: ${located.text}` : located.text;
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0] ?? text;
-}
-
-/** The profile pm2's own `--env <name>` flag asks for, read from the pm2 CLI's argv. */
-export function profileFromArgv(argv: readonly string[]): Profile | undefined {
-  const i = argv.indexOf('--env');
-  const v = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--env='))?.slice(6);
-  return v === 'development' || v === 'production' ? v : undefined;
 }

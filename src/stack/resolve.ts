@@ -8,7 +8,7 @@ import type { z } from 'zod';
 type ParsedHealth = z.output<typeof healthInputSchema>;
 import type { DeploySchedule, Health, Service, Stack, Timing } from './types.js';
 import { everyToCron } from './cron.js';
-import { parseDuration } from './units.js';
+import { parseDuration } from './units-plain.js';
 
 // The many readers of EnvLookup know it from here, where env comes in.
 export type { EnvLookup } from './context.js';
@@ -76,6 +76,7 @@ function resolveService(s: ParsedService, index: number, ctx: ServiceContext): S
     reload,
     launch: buildLaunch(s, { ...ctx, cwd, venv, port, reload }),
     venv,
+    ...((s.kind === 'uvicorn' || s.kind === 'python') && s.redactLogs !== undefined ? { redactLogs: s.redactLogs } : {}),
     index,
     ...(s.deploy ? { deployPaths: [...s.deploy.paths] } : {}),
   };

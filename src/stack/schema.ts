@@ -76,7 +76,12 @@ const common = {
     .optional(),
 };
 
-const pythonCommon = { venv: z.string().min(1).optional() };
+const pythonCommon = {
+  venv: z.string().min(1).optional(),
+  // Secrets redacted from the service's own stdout/stderr before pm2 writes them (runtime/python/sitecustomize.py).
+  // Default: on when the service declares `secrets`.
+  redactLogs: z.boolean().optional(),
+};
 
 export const serviceInputSchema = z.discriminatedUnion('kind', [
   z

@@ -50,6 +50,8 @@ export interface Service {
   readonly launch: Launch;
   /** The venv of a Python service, or null. */
   readonly venv: string | null;
+  /** A Python service's `redactLogs` as written; absent: on when it declares secrets (compile.ts redactsLogs). */
+  readonly redactLogs?: boolean;
   /** Index in the stack file's `services` array, for messages. */
   readonly index: number;
   /** Extra paths (relative to the root) `botstack deploy` restarts this service for. */

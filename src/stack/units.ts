@@ -8,7 +8,7 @@ export { formatDuration, parseDuration, parseSize, toPm2Size } from './units-pla
 
 // One transform over number|string, not a union of checked branches: zod reports a
 // value that fails every branch as a bare "Invalid input".
-export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+export const duration = /* @__PURE__ */ z.union([z.number(), z.string()]).transform((v, ctx) => {
   const ms = typeof v === 'number' ? (Number.isInteger(v) && v >= 0 ? v : undefined) : parseDuration(v);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(v)}: expected milliseconds or a number with ms, s, m or h, like "15s"` });
@@ -28,13 +28,13 @@ function toBytes(v: number | string, ctx: z.RefinementCtx): number {
   return bytes;
 }
 
-export const size = z.union([z.number(), z.string()]).transform(toBytes);
+export const size = /* @__PURE__ */ z.union([z.number(), z.string()]).transform(toBytes);
 
 /**
  * A size, or false for "no limit". One transform rather than a union with `size`,
  * so a bad size keeps its own message instead of zod's bare "Invalid input".
  */
-export const sizeOrOff = z.union([z.literal(false), z.number(), z.string()]).transform((v, ctx) => (v === false ? false : toBytes(v, ctx)));
+export const sizeOrOff = /* @__PURE__ */ z.union([z.literal(false), z.number(), z.string()]).transform((v, ctx) => (v === false ? false : toBytes(v, ctx)));
 
 /** A duration with a floor, saying why the floor exists (pm2 drops or rejects smaller values). */
 export const durationAtLeast = (minMs: number, why: string) =>

@@ -108,6 +108,15 @@ describe('monitor heals through pm2 (fixture stack, real pm2)', () => {
     // The heals above restarted the api; the monitor saves its history within a second.
     const restartsBefore = (await health(b.d))!.services.api!.restarts;
     expect(restartsBefore).toBeGreaterThan(0);
+    // The history is saved at most once a second: kill only once the file holds those restarts.
+    await waitFor('the restart history saved', async () => {
+      try {
+        const saved = JSON.parse(readFileSync(join(b.d.home, 'botstack-restarts.json'), 'utf8')) as { records?: { name: string }[] };
+        return (saved.records ?? []).filter((r) => r.name === 'api').length >= restartsBefore || undefined;
+      } catch {
+        return undefined;
+      }
+    }, { timeoutMs: 10_000, intervalMs: 100 });
     await b.d.client.signalId('SIGKILL', (await b.d.proc('monitor')).pmId);
     await b.d.until('monitor back', (l) => {
       const m = l.find((p) => p.name === 'monitor');

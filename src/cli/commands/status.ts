@@ -15,10 +15,10 @@ export function registerStatus(program: Command, io: CliIO, setExit: SetExit): v
   stackCommand(program, 'status', 'one row per service: pm2 status, pid, uptime, restarts, memory, CPU, health, latency, watch', HELP)
     .option('--json', 'print the report as JSON')
     .action(async (opts: { config: string; json?: boolean }) => {
-      const { loadConfig, withPm2 } = await import('../../ops/shared/context.js');
+      const { loadConfig, withLink } = await import('../../ops/shared/context.js');
       const { collectStatus } = await import('../../ops/status/collect.js');
       const stack = await loadConfig(io, opts.config);
-      const report = await withPm2(io, false, (client) => collectStatus(client, stack, io.signal ? { signal: io.signal } : {}));
+      const report = await withLink(io, (link) => collectStatus(link, stack, io.signal ? { signal: io.signal } : {}));
       const { deployState, renderDeployState, headOf } = await import('../../ops/deploy/state.js');
       const deploy = deployState(stack);
       if (opts.json) io.stdout.write(JSON.stringify(deploy ? { ...report, deploy } : report, null, 2) + '\n');

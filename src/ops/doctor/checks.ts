@@ -1,6 +1,7 @@
 import type { CheckResult, Check, DoctorContext } from './types.js';
 import { bootUnit, dumpSecrets, savedList } from './boot.js';
 import { disk, logDir } from './disk.js';
+import { dotenvOverrides } from './dotenv.js';
 import { heartbeats } from './heartbeat.js';
 import { envFile, mongodLoopback, watchOrReload } from './live.js';
 import { ports } from './ports.js';
@@ -25,6 +26,7 @@ export const CHECKS: readonly (readonly [string, Check])[] = [
   ['mongod', mongodLoopback],
   ['watch', watchOrReload],
   ['env', envFile],
+  ['dotenv', dotenvOverrides],
   ['heartbeat', heartbeats],
   ['dump-secrets', dumpSecrets],
 ];

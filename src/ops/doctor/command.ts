@@ -1,6 +1,7 @@
 import { EXIT, type CliIO } from '../../util/io.js';
 import type { ProcessInfo } from '../../pm2/types.js';
 import { loadConfig } from '../shared/context.js';
+import { redactorFor } from '../shared/redactor.js';
 import { renderDoctor, runChecks } from './checks.js';
 import { execaRunner, type Runner } from '../startup/run.js';
 
@@ -34,7 +35,10 @@ export async function runDoctor(io: CliIO, flags: DoctorFlags, deps: DoctorDeps 
   const { pm2Home } = await import('../../pm2/client.js');
   const home = pm2Home(io.env);
   const live = await liveList(home).catch(() => null);
-  const results = await runChecks({ stack, env: io.env, pm2Home: home, live, unitDir: deps.unitDir ?? '/etc/systemd/system', run: deps.run ?? execaRunner, nodeVersion: process.version, ...(deps.logrotateDir ? { logrotateDir: deps.logrotateDir } : {}) });
+  const found = await runChecks({ stack, env: io.env, pm2Home: home, live, unitDir: deps.unitDir ?? '/etc/systemd/system', run: deps.run ?? execaRunner, nodeVersion: process.version, ...(deps.logrotateDir ? { logrotateDir: deps.logrotateDir } : {}) });
+  // Checks quote probe reasons, log lines and pm2's records: redacted like every text botstack shows.
+  const redact = await redactorFor(stack, io);
+  const results = found.map((r) => ({ ...r, message: redact(r.message), ...(r.fix !== undefined ? { fix: redact(r.fix) } : {}) }));
   const failed = results.some((r) => r.level === 'fail');
   io.stdout.write(flags.json ? JSON.stringify({ ok: !failed, checks: results }, null, 2) + '\n' : renderDoctor(results));
   return failed ? EXIT.FAIL : EXIT.OK;

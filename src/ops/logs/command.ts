@@ -1,8 +1,10 @@
 import { CliError, EXIT, type CliIO } from '../../util/io.js';
-import { parseDuration } from '../../stack/units.js';
+import { parseDuration } from '../../stack/units-plain.js';
 import type { ProcessInfo } from '../../pm2/types.js';
 import type { Stack } from '../../stack/types.js';
 import { loadConfig } from '../shared/context.js';
+import { redactorFor } from '../shared/redactor.js';
+import type { Redact } from '../../util/redact.js';
 import { logFiles, unknownServices, type LogFile } from './files.js';
 import { followFiles } from './follow.js';
 import { renderErrors, renderLogs } from './format.js';
@@ -41,17 +43,18 @@ export function parseLogFlags(f: Flags): Parsed {
 
 /** pm2's list when a daemon answers; null (and a note) when none does. Never spawns one. */
 async function livePaths(io: CliIO): Promise<ProcessInfo[] | null> {
-  const { Pm2Client, daemonAnswers, pm2Home } = await import('../../pm2/client.js');
+  const [{ daemonAnswers, pm2Home }, { DaemonLink }] = await Promise.all([import('../../pm2/client.js'), import('../../pm2/daemon-link.js')]);
   const home = pm2Home(io.env);
   if (!(await daemonAnswers(home))) {
     io.stderr.write(`note: pm2 is not running (PM2_HOME=${home}); using the stack's log paths\n`);
     return null;
   }
-  const client = await Pm2Client.connect({ home, spawnDaemon: false, timeoutMs: 5000 });
+  // The daemon's sockets directly: pm2's client module is ~300 ms to load, for one list.
+  const link = await DaemonLink.connect({ home, timeoutMs: 5000 });
   try {
-    return await client.list();
+    return await link.list();
   } finally {
-    await client.disconnect();
+    await link.disconnect();
   }
 }
 
@@ -68,20 +71,24 @@ export async function runLogs(io: CliIO, service: string | undefined, flags: Fla
   const p = parseLogFlags(flags);
   const stack = await loadConfig(io, flags.config);
   const files = pickFiles(stack, service, await livePaths(io), io);
+  // Every line shown, in every mode, passes the stack's redactor: services print their own secrets.
+  const redact = await redactorFor(stack, io);
   const sinceMs = p.sinceMs === undefined ? undefined : Date.now() - p.sinceMs;
   const window = flags.since === undefined ? 'the whole log' : `the last ${flags.since}`;
   if (flags.errors) {
-    const report = await readErrors(files, { recent: p.lines ?? 5, ...(sinceMs !== undefined ? { sinceMs } : {}), ...(io.signal ? { signal: io.signal } : {}) });
+    const found = await readErrors(files, { recent: p.lines ?? 5, ...(sinceMs !== undefined ? { sinceMs } : {}), ...(io.signal ? { signal: io.signal } : {}) });
+    const report = found.map((s) => ({ ...s, recent: s.recent.map((l) => ({ ...l, text: redact(l.text) })) }));
     io.stdout.write(flags.json ? JSON.stringify({ window, services: report }, null, 2) + '\n' : renderErrors(report, window));
     return report.some((s) => s.counts.total > 0) ? EXIT.FAIL : EXIT.OK;
   }
-  const logs = await readLogs(files, { lines: p.lines ?? (flags.follow ? 10 : 50), ...(sinceMs !== undefined ? { sinceMs } : {}) });
+  const read = await readLogs(files, { lines: p.lines ?? (flags.follow ? 10 : 50), ...(sinceMs !== undefined ? { sinceMs } : {}) });
+  const logs = read.map((s) => ({ ...s, lines: s.lines.map((l) => ({ ...l, text: redact(l.text) })) }));
   io.stdout.write(flags.json ? JSON.stringify({ window, services: logs }, null, 2) + '\n' : renderLogs(logs));
-  if (flags.follow) await follow(io, files);
+  if (flags.follow) await follow(io, files, redact);
   return EXIT.OK;
 }
 
-async function follow(io: CliIO, files: LogFile[]): Promise<void> {
+async function follow(io: CliIO, files: LogFile[], redact: Redact): Promise<void> {
   if (!io.signal) throw new CliError('--follow needs a way to stop (no abort signal was given)', EXIT.USAGE);
-  await followFiles(files, { signal: io.signal, onLine: (f, text) => io.stdout.write(`${f.service}${f.stream === 'err' ? '!' : '|'} ${text}\n`) });
+  await followFiles(files, { signal: io.signal, onLine: (f, text) => io.stdout.write(`${f.service}${f.stream === 'err' ? '!' : '|'} ${redact(text)}\n`) });
 }

@@ -1,7 +1,7 @@
 import type { Pm2Client } from '../../pm2/client.js';
 import { compileService } from '../../stack/compile.js';
 import type { Service, Stack } from '../../stack/types.js';
-import { lastLines } from '../logs/lines.js';
+import { failureExcerpt, failureRedactor } from '../shared/excerpt.js';
 import { probeOnce } from '../shared/probe-once.js';
 import { waitHealthy, type Readiness } from '../shared/readiness.js';
 import { isRunning } from '../status/health.js';
@@ -56,6 +56,8 @@ export async function runRestart(client: Pm2Client, stack: Stack, s: Service, si
   const crashedAbove = failOnCrash ? (await client.get(s.name))?.restarts : undefined;
   const readiness = await waitHealthy(client, s, { ...(signal ? { signal } : {}), ...(oldPid > 0 ? { notPid: oldPid } : {}), ...(deadlineMs !== undefined ? { deadlineMs } : {}), ...(crashedAbove !== undefined ? { crashedAbove } : {}) });
   const newPid = (await client.get(s.name))?.pid ?? 0;
-  const logs = readiness.ok ? [] : [...lastLines(s.errFile, 15).map((l) => `  ${s.name}.err | ${l}`), ...lastLines(s.outFile, 15).map((l) => `  ${s.name}.out | ${l}`)];
-  return { readiness, oldPid, newPid, logs };
+  if (readiness.ok) return { readiness, oldPid, newPid, logs: [] };
+  // The reason and the lines quote the service; redacted like every text botstack shows.
+  const redact = failureRedactor(stack);
+  return { readiness: { ...readiness, reason: redact(readiness.reason) }, oldPid, newPid, logs: failureExcerpt(stack, s, 15, redact) };
 }

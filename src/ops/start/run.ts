@@ -2,7 +2,7 @@ import type { Pm2Client } from '../../pm2/client.js';
 import { compileService } from '../../stack/compile.js';
 import { startLevels, withDependencies } from '../../stack/order.js';
 import type { Service, Stack } from '../../stack/types.js';
-import { lastLines } from '../logs/lines.js';
+import { failureExcerpt, failureRedactor } from '../shared/excerpt.js';
 import { graceOf, waitHealthy, type Readiness } from '../shared/readiness.js';
 import { isRunning } from '../status/health.js';
 
@@ -39,12 +39,6 @@ export function startSelection(stack: Stack, names: readonly string[]): Service[
   return withDependencies(stack.services, [...names, ...monitors]);
 }
 
-function failureLogs(s: Service, n: number): string[] {
-  const err = lastLines(s.errFile, n).map((l) => `  ${s.name}.err | ${l}`);
-  const out = lastLines(s.outFile, n).map((l) => `  ${s.name}.out | ${l}`);
-  return [...err, ...out];
-}
-
 async function startLevel(client: Pm2Client, stack: Stack, level: readonly Service[], emit: (e: StartEvent) => void, opts: StartOptions): Promise<{ up: string[]; started: string[]; failed: string[] }> {
   const list = await client.list();
   const wasUp = new Set(level.filter((s) => isRunning(list.find((p) => p.name === s.name))).map((s) => s.name));
@@ -61,7 +55,8 @@ async function startLevel(client: Pm2Client, stack: Stack, level: readonly Servi
       if (r.ok) emit({ type: 'healthy', service: s.name, at, ms: r.ms, latencyMs: r.latencyMs, wasUp: wasUp.has(s.name), ...(r.note ? { note: r.note } : {}) });
       else {
         failed.push(s.name);
-        emit({ type: 'failed', service: s.name, at, ms: r.ms, reason: r.reason, logs: failureLogs(s, opts.logLines ?? 15) });
+        const redact = failureRedactor(stack);
+        emit({ type: 'failed', service: s.name, at, ms: r.ms, reason: redact(r.reason), logs: failureExcerpt(stack, s, opts.logLines ?? 15, redact) });
       }
     }),
   );

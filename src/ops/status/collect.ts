@@ -1,5 +1,5 @@
-import type { Pm2Client } from '../../pm2/client.js';
-import type { ProcessInfo } from '../../pm2/types.js';
+import { failureRedactor } from '../shared/excerpt.js';
+import type { Pm2Reader, ProcessInfo } from '../../pm2/types.js';
 import type { Service, Stack } from '../../stack/types.js';
 import { snapshot, treeUsage, type ProcStat } from '../../util/proctree.js';
 import { hostFigures } from '../shared/host.js';
@@ -42,13 +42,18 @@ export function stackState(services: readonly ServiceStatus[]): StackState {
   return healthy === 0 ? 'down' : 'degraded';
 }
 
-export async function collectStatus(client: Pm2Client, stack: Stack, opts: CollectOptions = {}): Promise<StatusReport> {
+export async function collectStatus(client: Pm2Reader, stack: Stack, opts: CollectOptions = {}): Promise<StatusReport> {
   const list = await client.list();
   const mine = (name: string) => list.find((p) => p.name === name && p.namespace === stack.name) ?? list.find((p) => p.name === name);
   const health = await healthView(client, stack, list, opts.signal);
   const snap = snapshot();
   const now = (opts.now ?? Date.now)();
-  const services = stack.services.map((s) => serviceStatus(s, mine(s.name), health.byName.get(s.name), snap, now));
+  // A probe's reason can quote what a service answered (a health body holding its token): redacted like every text shown.
+  const redact = failureRedactor(stack);
+  const services = stack.services.map((s) => {
+    const st = serviceStatus(s, mine(s.name), health.byName.get(s.name), snap, now);
+    return { ...st, ...(st.lastError ? { lastError: redact(st.lastError) } : {}), ...(st.note ? { note: redact(st.note) } : {}) };
+  });
   return {
     stack: stackState(services),
     profile: stack.profile,

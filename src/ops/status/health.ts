@@ -1,6 +1,5 @@
 import type { HealthReport, HealthState, ServiceReport } from '../../monitor/report.js';
-import type { Pm2Client } from '../../pm2/client.js';
-import type { ProcessInfo } from '../../pm2/types.js';
+import type { Pm2Reader, ProcessInfo } from '../../pm2/types.js';
 import type { Service, Stack } from '../../stack/types.js';
 import { probeOnce } from '../shared/probe-once.js';
 
@@ -30,12 +29,12 @@ export function isRunning(p: ProcessInfo | undefined): boolean {
 }
 
 /** The monitor's report, or null when no monitor runs, offers no `health` action, or does not answer. */
-export async function monitorReport(client: Pm2Client, stack: Stack, list: readonly ProcessInfo[]): Promise<HealthReport | null> {
+export async function monitorReport(client: Pm2Reader, stack: Stack, list: readonly ProcessInfo[]): Promise<HealthReport | null> {
   const monitor = stack.services.find((s) => s.kind === 'monitor');
   const proc = monitor && list.find((p) => p.name === monitor.name);
   if (!monitor || !proc || proc.status !== 'online' || !proc.actions.includes('health')) return null;
   try {
-    const reply = await client.trigger(monitor.name, 'health', undefined, MONITOR_TIMEOUT_MS);
+    const reply = await client.triggerId(proc.pmId, 'health', undefined, MONITOR_TIMEOUT_MS);
     const report = (typeof reply === 'string' ? JSON.parse(reply) : reply) as HealthReport | null;
     return report && typeof report === 'object' && report.services ? report : null;
   } catch {
@@ -62,7 +61,7 @@ async function serviceHealth(s: Service, proc: ProcessInfo | undefined, r: Servi
   return r ? { ...own, restartsLastHour: r.restarts } : own;
 }
 
-export async function healthView(client: Pm2Client, stack: Stack, list: readonly ProcessInfo[], signal?: AbortSignal): Promise<HealthView> {
+export async function healthView(client: Pm2Reader, stack: Stack, list: readonly ProcessInfo[], signal?: AbortSignal): Promise<HealthView> {
   const byProc = new Map(list.map((p) => [p.name, p]));
   const report = await monitorReport(client, stack, list);
   const results = await Promise.all(stack.services.map((s) => serviceHealth(s, byProc.get(s.name), report?.services[s.name], signal)));

@@ -7,7 +7,7 @@ import type { DatabaseKind } from '../types.js';
 const base = (p: string): string => p.split('/').pop() ?? p;
 const PYTHON = /^python(\d+(\.\d+)*)?$/;
 const NODE = /^(node|nodejs)$/;
-const PY_SERVERS = new Set(['uvicorn', 'gunicorn', 'hypercorn', 'daphne', 'celery', 'flask']);
+const PY_SERVERS = new Set(['uvicorn', 'gunicorn', 'hypercorn', 'daphne', 'celery', 'flask', 'fastapi']);
 
 const DATABASES: Readonly<Record<string, DatabaseKind>> = {
   mongod: 'mongod',
@@ -20,7 +20,7 @@ const DATABASES: Readonly<Record<string, DatabaseKind>> = {
   mysqld_safe: 'mysql',
   mariadbd: 'mysql',
 };
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { mongod: 27017, postgres: 5432, redis: 6379, mysql: 3306, uvicorn: 8000, gunicorn: 8000 };
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { mongod: 27017, postgres: 5432, redis: 6379, mysql: 3306, uvicorn: 8000, gunicorn: 8000, fastapi: 8000 };
 /** mongod (since 3.6) and uvicorn/gunicorn bind loopback unless told otherwise. */
 const LOOPBACK_BY_DEFAULT = new Set(['mongod', 'uvicorn', 'gunicorn']);
 

@@ -56,6 +56,19 @@ function words(v: unknown): string[] | null {
   return [];
 }
 
+/** Bind volumes with a host path (`/tmp/mongo:/data/db`, or the long form's source/target). */
+function volumes(v: unknown): { source: string; target: string }[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((x) => {
+    if (typeof x === 'string') {
+      const [source, target] = x.split(':');
+      return source !== undefined && target !== undefined && /^[/.~]/.test(source) ? [{ source, target }] : [];
+    }
+    const o = x as Raw | null;
+    return o !== null && typeof o === 'object' && str(o.type) === 'bind' && str(o.source) && str(o.target) ? [{ source: str(o.source) ?? '', target: str(o.target) ?? '' }] : [];
+  });
+}
+
 function serviceApp(name: string, s: Raw, text: string, line: number | null): App | null {
   const image = str(s.image) ?? '';
   const db = IMAGES.find(([re]) => re.test(image));
@@ -97,6 +110,7 @@ function serviceApp(name: string, s: Raw, text: string, line: number | null): Ap
     restart: restart !== undefined && restart !== 'no' && restart !== 'none' ? { autorestart: true, maxRestarts: Number.POSITIVE_INFINITY, minUptimeMs: 10_000, backoffMs: 100, delayMs: null } : null,
     killTimeoutMs: grace !== undefined ? (parseGrace(grace) ?? 10_000) : 10_000,
     logs: { out: logs, err: logs },
+    ...(volumes(s.volumes).length > 0 ? { volumes: volumes(s.volumes) } : {}),
   };
 }
 

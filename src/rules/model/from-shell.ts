@@ -72,6 +72,7 @@ export function appFromLaunch(l: Launch, venvMentioned: boolean, origin?: Origin
     line: l.line,
     ...(Object.keys(l.choices).length > 0 ? { choices: l.choices } : {}),
     ...(origin ? { origin } : {}),
+    ...(l.venvDir !== undefined ? { venvDir: l.venvDir } : {}),
   };
 }
 

@@ -32,7 +32,7 @@ export function readPlace(kind: FileKind, text: string, abs: string): Omit<Sourc
     case 'supervisor':
       return { ...common, apps: readSupervisor(text) };
     default: {
-      const r = readShell(text);
+      const r = readShell(text, { script: abs });
       return { ...common, apps: r.apps, pulls: r.pulls };
     }
   }

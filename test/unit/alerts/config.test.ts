@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDotenv } from '../../../src/alerts/dotenv.js';
+import { parseDotenv } from '../../../src/util/dotenv.js';
 import { parseDiskThreshold, resolveAlertConfig, type ConfigSources } from '../../../src/alerts/config.js';
 import { fromInput } from '../../../src/rules/stack-load.js';
 import { formatProblem } from '../../../src/stack/problems.js';

@@ -86,3 +86,49 @@ describe('alerts observing the monitor', () => {
     expect(t.events[0]!.detail).toBe('exited 3 times in 5 min');
   });
 });
+
+describe('alerts across a monitor restart', () => {
+  it('an incident announced before the restart is not announced again, and its recovery still is; control: without the journal it is announced twice', async () => {
+    const { memoryJournal } = await import('../../../src/alerts/journal.js');
+    const journal = memoryJournal();
+    const run = async (withJournal: boolean, mode: 'ok' | 'fail') => {
+      const stack = mustLoad(botStackInput('/tmp/botstack-unit-root', { mongo: 27017, api: 8002, web: 8003 }, { monitor: true }));
+      const clock = new FakeClock();
+      const pm2 = new FakePm2(clock, NAMES);
+      const probes = new Map(NAMES.map((n) => [n, new FakeProbe()]));
+      probes.get('api')!.mode = mode;
+      const events: AlertEvent[] = [];
+      const delivery = { push: (e: readonly AlertEvent[], inc?: { incidents: unknown[]; patterns: string[] }) => {
+        events.push(...e);
+        if (inc && withJournal) journal.save({ ...journal.state, incidents: inc.incidents as never, patterns: inc.patterns });
+      }, restore: () => undefined, drain: async () => undefined } as unknown as Delivery;
+      const watch = new AlertWatch(config, stack, DEFAULT_POLICY, () => undefined, { now: clock.now, after: clock.after }, delivery);
+      watch.start(0, withJournal ? journal.load() : undefined);
+      const monitor = new Monitor({
+        stack, pm2, sink: new FakeSink(), clock, policy: { ...DEFAULT_POLICY, maxHeals: 0 }, log: () => undefined,
+        probes: new Map([...probes].map(([n, p]) => [n, p.probe])), treeRss: () => 50 * 2 ** 20, isAlive: () => true,
+      });
+      monitor.onSettled((states, history, now) => watch.settled(states, history, now));
+      stops.push(async () => {
+        pm2.pendingRestarts.forEach((r) => r());
+        await monitor.stop();
+      });
+      await monitor.start();
+      return { clock, probes, kinds: () => events.map((e) => `${e.service}:${e.kind}`), stop: () => monitor.stop() };
+    };
+    for (const withJournal of [true, false]) {
+      journal.state = { incidents: [], patterns: [], pending: [], queues: {} };
+      const a = await run(withJournal, 'ok');
+      await a.clock.advance(3000);
+      a.probes.get('api')!.mode = 'fail';
+      await a.clock.advance(8000);
+      expect(a.kinds()).toEqual(['api:unhealthy', 'api:given-up']);
+      await a.stop();
+      const b = await run(withJournal, 'fail');
+      await b.clock.advance(8000);
+      b.probes.get('api')!.mode = 'ok';
+      await b.clock.advance(8000);
+      expect(b.kinds()).toEqual(withJournal ? ['api:recovered'] : ['api:unhealthy', 'api:given-up', 'api:recovered']);
+    }
+  });
+});

@@ -15,7 +15,8 @@ const found = (stdout: string): string[] => (JSON.parse(stdout) as { findings: F
 
 describe('every kind of start file', () => {
   it.each([
-    ['entrypoint.sh', ['14:reload-flag', '14:no-memory-limit', '14:python-buffered']],
+    // pip on every container start (line 11) changes the venv under the service: pip-install-on-start.
+    ['entrypoint.sh', ['11:pip-install-on-start', '14:reload-flag', '14:no-memory-limit', '14:python-buffered']],
     ['start_services.sh', ['19:no-memory-limit', '19:python-buffered', '20:no-memory-limit', '20:python-buffered', '21:no-memory-limit', '21:python-buffered', '21:no-logs']],
     ['run_pm2.sh', ['8:unbounded-restarts', '9:watch-on', '9:no-memory-limit', '9:unbounded-restarts']],
     ['start_mongo_and_bot.sh', ['17:no-memory-limit']],
@@ -96,12 +97,12 @@ describe('exit codes over many files', () => {
     expect((await check([`${FX}/api.service`, `${FX}/Procfile`, `${FX}/ecosystem.json5`])).code).toBe(0);
     const r = await check([`${FX}/api.service`, `${FX}/entrypoint.sh`, `${FX}/keep_alive.sh`]);
     expect(r.code).toBe(1);
-    expect(r.stdout.endsWith('1 error, 3 warnings, 0 info in 3 files\n')).toBe(true);
+    expect(r.stdout.endsWith('1 error, 4 warnings, 0 info in 3 files\n')).toBe(true);
   });
   it('2 when pm2 would refuse a file, with its reason; the other files are still reported', async () => {
     const r = await check([`${FX}/refused.json`, `${FX}/entrypoint.sh`, '--json']);
     expect(r.code).toBe(2);
-    expect(found(r.stdout)).toEqual(['14:reload-flag', '14:no-memory-limit', '14:python-buffered']);
+    expect(found(r.stdout)).toEqual(['11:pip-install-on-start', '14:reload-flag', '14:no-memory-limit', '14:python-buffered']);
     expect(r.stderr).toBe(
       `botstack: ${FX}/refused.json: pm2 refuses it: Verify "max_memory_restart" with regex failed, it should be a NUMBER - byte, "[NUMBER]G"(Gigabyte), "[NUMBER]M"(Megabyte) or "[NUMBER]K"(Kilobyte)\n`,
     );

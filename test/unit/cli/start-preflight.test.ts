@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ describe('botstack start: preflight starts nothing when it fails', () => {
     const file = join(root, 'stack.mjs');
     expect(r.stderr).toBe(
       [
-        'botstack: not starting test-bot; preflight found 6 problems:',
+        'botstack: not starting test-bot; preflight found 7 problems:',
         `  ${file}: services.1.venv (api): ${root}/venv/bin/python does not exist`,
         `    fix: create the venv: python3 -m venv ${root}/venv (or set BOTSTACK_VENV)`,
         `  ${file}: services.1.venv (api): ${root}/venv/bin/uvicorn does not exist`,
@@ -40,6 +40,8 @@ describe('botstack start: preflight starts nothing when it fails', () => {
         `    fix: create the venv: python3 -m venv ${root}/venv (or set BOTSTACK_VENV)`,
         `  ${file}: services.3.script (bot): ${root}/bot/main.py does not exist`,
         `    fix: correct the path, or set BOTSTACK_ROOT to the project folder`,
+        `  ${file}: services.3.secrets.0 (bot): secret TELEGRAM_BOT_TOKEN is not set: not in the environment, and ${root}/.env does not exist`,
+        `    fix: add TELEGRAM_BOT_TOKEN=… to ${root}/.env (chmod 600), or export it before botstack start; remove it from bot.secrets if bot does not read it`,
         'nothing was started.',
         '',
       ].join('\n'),
@@ -52,6 +54,7 @@ describe('botstack start: preflight starts nothing when it fails', () => {
   it('a port in use names its holder like lsof, and nothing starts', async () => {
     const root = mkdtempSync(join(tmpdir(), 'botstack-port-'));
     cpSync(FIXTURE_PROJECT, root, { recursive: true });
+    writeFileSync(join(root, '.env'), 'TELEGRAM_BOT_TOKEN=123456:TEST-token-not-real\n', { mode: 0o600 });
     makeVenv(join(root, 'venv'));
     const home = join(root, 'pm2-home');
     const [mongo, api, web] = await freePorts(3);
@@ -75,6 +78,7 @@ describe('botstack start: the check rules gate it', () => {
   it('a database with a too-short stop timeout is refused before anything starts', async () => {
     const root = mkdtempSync(join(tmpdir(), 'botstack-rule-'));
     cpSync(FIXTURE_PROJECT, root, { recursive: true });
+    writeFileSync(join(root, '.env'), 'TELEGRAM_BOT_TOKEN=123456:TEST-token-not-real\n', { mode: 0o600 });
     makeVenv(join(root, 'venv'));
     const home = join(root, 'pm2-home');
     const [mongo, api, web] = await freePorts(3);

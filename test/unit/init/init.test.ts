@@ -115,13 +115,13 @@ describe('botstack init --from', () => {
     expect(text).toContain("secrets: ['STRIPE_API_KEY']");
   });
 
-  it('health: a path only where the script polls it; otherwise TCP and a commented hint', async () => {
+  it('health: a path where the script polls it; without the app code beside it, TCP with why TCP is blind and a commented hint', async () => {
     const plan = await planOf([BOT_STACK]);
     expect(plan.services.map((s) => [s.name, s.healthPath])).toEqual([['mongod', null], ['api', '/health'], ['web', '/api/health'], ['bot', null]]);
     // The bot's API_V2_URL names the api's port: a dependency, not a guess.
     expect(plan.services[3]?.dependsOn).toEqual([{ name: 'api', guess: false }]);
     const text = (await run(['init', '--from', INCIDENT, '--dry-run'], { env, cwd: project() })).stdout;
-    expect(text).toContain("health: { type: 'tcp' }, // the source shows no health route; if the app has one:\n      // health: { type: 'http', path: '/health' },");
+    expect(text).toContain("health: { type: 'tcp' }, // the source shows no health route. TCP cannot see a hang: a stopped or deadlocked process still completes the handshake; give the app a route and:\n      // health: { type: 'http', path: '/health' },");
   });
 
   it('gunicorn stays a command (with why), node and python scripts get their kinds, a database run as a command depends on nothing', async () => {

@@ -171,5 +171,5 @@ describe('no-logs', () => {
 });
 
 it('has exactly the rule ids the issue names', () => {
-  expect(Object.keys(APP_RULES).sort()).toEqual(['db-public-bind', 'dup-name', 'dup-port', 'no-logs', 'no-memory-limit', 'no-venv', 'python-buffered', 'reload-flag', 'short-kill-timeout-db', 'unbounded-restarts', 'watch-on'].sort());
+  expect(Object.keys(APP_RULES).sort()).toEqual(['db-public-bind', 'dup-name', 'dup-port', 'no-logs', 'no-memory-limit', 'no-venv', 'python-buffered', 'reload-flag', 'short-kill-timeout-db', 'unbounded-restarts', 'watch-on', 'db-data-in-tmp', 'unresolved-path'].sort());
 });

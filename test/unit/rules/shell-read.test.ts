@@ -166,8 +166,23 @@ describe('syntax bash accepts', () => {
     expect(apps('nohup python \\\n  -m bot \\\n  --name "my \\"bot\\"" > b.log 2>&1 &')[0]).toMatchObject({ line: 1, argv: ['python', '-m', 'bot', '--name', 'my "bot"'] });
   });
   it('keeps $(...) in one word and survives unbalanced input', () => {
-    expect(apps('cd "$(dirname "$0")"\nnohup python bot.py > b.log 2>&1 &')[0]?.cwd).toBeNull();
+    // Without the script's path the folder stays as written (init leaves it to fill in); with it, it resolves.
+    expect(apps('cd "$(dirname "$0")"\nnohup python bot.py > b.log 2>&1 &')[0]?.cwd).toBe('$(dirname "$0")');
+    expect(readShell('cd "$(dirname "$0")"\nnohup python bot.py > b.log 2>&1 &', { script: '/srv/p/run.sh' }).apps[0]?.cwd).toBe('/srv/p');
     expect(() => parseShell('if [ x ]; then\n  python a.py &\n( broken')).not.toThrow();
+  });
+});
+
+describe('a script handed to a local shell on stdin', () => {
+  it("sudo -u ubuntu bash <<'EOF' … EOF (cloud-init user data): its lines run, in a child shell, at their own line numbers", () => {
+    const text = "#!/bin/bash\nset -e\nsudo -u ubuntu bash <<'EOF'\ncd ~/app/srvc_query\nsource .venv/bin/activate\nnohup fastapi run --port 4101 --host 0.0.0.0 >~/http.log 2>&1 &\nEOF\necho done\n";
+    const [a] = apps(text);
+    expect(a).toMatchObject({ line: 6, cwd: '~/app/srvc_query', inVenv: true, port: 4101 });
+    expect(a?.argv.slice(0, 2)).toEqual(['fastapi', 'run']);
+  });
+  it('control: a heredoc to cat, or to ssh host bash (another machine), stays data', () => {
+    expect(apps("cat > run.sh <<'EOF'\nnohup python bot.py &\nEOF\n")).toEqual([]);
+    expect(apps("ssh deploy@host bash <<'EOF'\nnohup python bot.py &\nEOF\n")).toEqual([]);
   });
 });
 

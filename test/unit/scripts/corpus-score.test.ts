@@ -35,11 +35,22 @@ describe('corpus scoring', () => {
     expect(corpus.files.length).toBeGreaterThanOrEqual(80);
     for (const f of corpus.files) {
       expect(f.commit).toMatch(/^[0-9a-f]{40}$/);
-      expect(Object.keys(f).every((k) => ['repo', 'path', 'commit', 'kind', 'pm2Accepts', 'expect', 'note'].includes(k))).toBe(true);
+      expect(Object.keys(f).every((k) => ['repo', 'path', 'commit', 'kind', 'pm2Accepts', 'expect', 'note', 'health'].includes(k))).toBe(true);
       for (const rule of Object.keys(f.expect)) expect(RULES).toContain(rule);
       expect(f.pm2Accepts === null).toBe(!f.kind.startsWith('pm2-'));
     }
     expect(new Set(corpus.files.map((f) => `${f.repo}/${f.path}`)).size).toBe(corpus.files.length);
+  });
+
+  it("issue 15's collected scripts: 15+ real start/deploy scripts, pinned, tagged only with known rules, health tags as service -> path or null", () => {
+    const list = JSON.parse(readFileSync(join(resolve(import.meta.dirname, '..', '..', '..'), 'test', 'corpus', 'init-scripts.json'), 'utf8')) as { files: (CorpusEntry & { health?: Record<string, string | null> })[] };
+    expect(list.files.length).toBeGreaterThanOrEqual(15);
+    for (const f of list.files) {
+      expect(f.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(Object.keys(f).every((k) => ['repo', 'path', 'commit', 'kind', 'expect', 'note', 'health'].includes(k))).toBe(true);
+      for (const rule of Object.keys(f.expect)) expect(RULES).toContain(rule);
+      for (const v of Object.values(f.health ?? {})) expect(v === null || v.startsWith('/')).toBe(true);
+    }
   });
 });
 

@@ -52,9 +52,25 @@ describe('compileService: every key pm2 receives', () => {
       name: 'bot', ...common, script: runtimePaths.envExec(), interpreter: `${ROOT}/venv/bin/python`, cwd: ROOT,
       args: [`${ROOT}/.env`, `${ROOT}/bot/main.py`],
       max_memory_restart: '300M', max_restarts: 10, min_uptime: 10_000, exp_backoff_restart_delay: 500, kill_timeout: 10_000,
-      ...logs('bot'), env: { API_V2_URL: 'http://127.0.0.1:8002', ...identity('bot'), PYTHONUNBUFFERED: '1', PYTHONPATH: runtimePaths.pythonPath() },
+      ...logs('bot'), env: {
+        API_V2_URL: 'http://127.0.0.1:8002', ...identity('bot'), PYTHONUNBUFFERED: '1', PYTHONPATH: runtimePaths.pythonPath(),
+        // redactLogs is on by default for a service with secrets: the hook gets the key names and the file, never a value.
+        BOTSTACK_REDACT_KEYS: 'TELEGRAM_BOT_TOKEN', BOTSTACK_REDACT_ENV_FILE: `${ROOT}/.env`,
+      },
     });
-    expect(JSON.stringify(bot)).not.toContain('TELEGRAM_BOT_TOKEN');
+    const { BOTSTACK_REDACT_KEYS: _names, ...rest } = bot.env;
+    expect(JSON.stringify({ ...bot, env: rest })).not.toContain('TELEGRAM_BOT_TOKEN');
+  });
+
+  it('redactLogs: off when written so, on for a service without secrets when written so, never for other kinds', () => {
+    const stack = incident();
+    const bot = stack.services.find((s) => s.name === 'bot')!;
+    expect(compileService(stack, { ...bot, redactLogs: false }).env).not.toHaveProperty('BOTSTACK_REDACT_KEYS');
+    const api = stack.services.find((s) => s.kind === 'uvicorn')!;
+    expect(compileService(stack, api).env).not.toHaveProperty('BOTSTACK_REDACT_ENV_FILE');
+    expect(compileService(stack, { ...api, redactLogs: true }).env).toMatchObject({ BOTSTACK_REDACT_KEYS: '', BOTSTACK_REDACT_ENV_FILE: `${ROOT}/.env` });
+    const worker = stack.services.find((s) => s.name === 'worker')!;
+    expect(compileService(stack, { ...worker, redactLogs: true }).env).not.toHaveProperty('BOTSTACK_REDACT_ENV_FILE');
   });
 
   it('node: node_args only when declared, no PYTHONUNBUFFERED', () => {

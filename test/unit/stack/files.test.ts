@@ -44,8 +44,21 @@ describe('checkFiles', () => {
 
   it('checks the real script behind envexec.py for a service with secrets', () => {
     const root = project();
-    const got = checkFiles(stackIn(root, [{ ...svc.bot, script: 'bot/gone.py', secrets: ['TELEGRAM_BOT_TOKEN'] }]));
+    const got = checkFiles(stackIn(root, [{ ...svc.bot, script: 'bot/gone.py', secrets: ['TELEGRAM_BOT_TOKEN'] }]), { TELEGRAM_BOT_TOKEN: 'x' });
     expect(got.map((p) => p.message)).toEqual([`${root}/bot/gone.py does not exist`]);
+  });
+
+  it('a declared secret in neither the environment nor <root>/.env: the key and the .env path, never a value', () => {
+    const root = project();
+    const stack = stackIn(root, [{ ...svc.bot, secrets: ['TELEGRAM_BOT_TOKEN', 'API_KEY'] }]);
+    expect(checkFiles(stack, {})).toEqual([
+      { file: FILE, path: 'services.0.secrets.0', service: 'bot', message: `secret TELEGRAM_BOT_TOKEN is not set: not in the environment, and ${root}/.env does not exist`, fix: `add TELEGRAM_BOT_TOKEN=… to ${root}/.env (chmod 600), or export it before botstack start; remove it from bot.secrets if bot does not read it` },
+      expect.objectContaining({ path: 'services.0.secrets.1', message: `secret API_KEY is not set: not in the environment, and ${root}/.env does not exist` }),
+    ]);
+    writeFileSync(join(root, '.env'), '# tokens\nexport TELEGRAM_BOT_TOKEN="123:abc"\nAPI_KEY=\n');
+    expect(checkFiles(stack, {}).map((p) => p.message)).toEqual([`secret API_KEY is not set: not in the environment, and not in ${root}/.env`]);
+    // Control: the environment holds it.
+    expect(checkFiles(stack, { API_KEY: 'k' })).toEqual([]);
   });
 });
 

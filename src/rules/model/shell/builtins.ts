@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { isVenvPath } from '../command.js';
 import type { ScriptState } from './state.js';
 
@@ -21,10 +21,16 @@ export function builtin(words: readonly string[], env: Readonly<Record<string, s
   }
   if (cmd === 'cd' || cmd === 'pushd') {
     if (arg === undefined || arg === '-' || arg.startsWith('~')) s.cwd = arg?.startsWith('~') ? arg : null;
-    else if (arg.includes('$(') || arg.includes('`') || arg.includes('$')) s.cwd = null;
-    else s.cwd = s.cwd && !isAbsolute(arg) ? resolve(s.cwd, arg) : arg;
+    // Unresolved (`cd "$APP_HOME"`): kept as written, so init can say what to fill in rather than guess.
+    else if (/[`$]/.test(arg)) s.cwd = arg;
+    else if (s.cwd === null || isAbsolute(arg)) s.cwd = arg;
+    else s.cwd = isAbsolute(s.cwd) ? resolve(s.cwd, arg) : /[`$]/.test(s.cwd) ? `${s.cwd}/${arg}` : normalize(join(s.cwd, arg));
   } else if ((cmd === 'source' || cmd === '.') && arg !== undefined) {
-    if (ACTIVATORS.test(arg)) s.venv = true;
+    if (ACTIVATORS.test(arg)) {
+      s.venv = true;
+      // The venv's folder, as far as the walk resolved it (`source "$DIR/venv/bin/activate"`).
+      s.venvDir = dirname(dirname(arg));
+    }
   } else if (cmd === 'deactivate') s.venv = false;
   else if ((cmd === 'conda' || cmd === 'mamba' || cmd === 'micromamba' || cmd === 'pyenv') && arg === 'activate') s.venv = true;
   else if (cmd === 'workon') s.venv = true;

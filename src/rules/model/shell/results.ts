@@ -19,6 +19,8 @@ export interface Launch {
   readonly exec: boolean;
   readonly detached: boolean;
   readonly venv: boolean;
+  /** The activated venv's folder (`source <dir>/bin/activate`), when the script activates one. */
+  readonly venvDir?: string;
   readonly cwd: string | null;
   readonly memoryBytes: number | null;
   readonly out: string | null;

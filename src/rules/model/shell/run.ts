@@ -1,6 +1,8 @@
 import type { Token } from '../words.js';
 import { builtin, isPull } from './builtins.js';
 import { expand } from './expand.js';
+import { inlineShellHeredocs } from './heredoc-scripts.js';
+import { expandPath } from './path-subst.js';
 import { unwrap } from './launch.js';
 import type { Launch, LoopInfo, PullCommand, RunResult } from './results.js';
 import { redirections } from './simple.js';
@@ -30,6 +32,10 @@ interface Ctx {
   readonly tty: boolean;
   /** A line number to report instead of the nested one (bash -c strings, cron lines). */
   readonly line: number | null;
+  /** The file's own line where nested text has none of its own (bash -c, a cron line), but not a function call's. */
+  readonly ownAt: number | null;
+  /** The script's own path, for `$0`, `${BASH_SOURCE[0]}` and `$(dirname …)`. */
+  readonly script: string | null;
   readonly launches: Launch[];
   readonly pulls: PullCommand[];
 }
@@ -99,14 +105,23 @@ class Walker {
     }
   }
 
+  /** One word's expansion: the script locating itself (path arithmetic) when it resolves whole, else the constants. */
+  private word(text: string, s: ScriptState, c: Ctx): string[] {
+    if (/\$\(|`|\$\{?0\b|\$\{0%|BASH_SOURCE/.test(text)) {
+      const e = expandPath(text, { script: c.script, cwd: s.cwd, vars: s.vars });
+      if (e.resolved) return [e.text];
+    }
+    return expand(text, s.vars, c.args);
+  }
+
   private command(tokens: readonly Token[], line: number, s: ScriptState, c: Ctx, ownBg = false): void {
-    const expanded: Token[] = tokens.flatMap((t) => (t.op ? [t] : expand(t.text, s.vars, c.args).map((text) => ({ text, op: false }))));
+    const expanded: Token[] = tokens.flatMap((t) => (t.op ? [t] : this.word(t.text, s, c).map((text) => ({ text, op: false }))));
     const r = redirections(expanded);
     const u = unwrap(r.words);
     const at = c.line ?? line;
     if (u.nested !== null) {
       // A command string runs in a child shell: its cd, exec or exit stay there.
-      if (c.depth < 6) this.run(parseShell(u.nested), clone(s), { ...c, bg: c.bg || u.detached || u.nohup, tty: c.tty || u.tty, out: r.out ?? c.out, err: r.err ?? c.err, line: at, depth: c.depth + 1 });
+      if (c.depth < 6) this.run(parseShell(u.nested), clone(s), { ...c, bg: c.bg || u.detached || u.nohup, tty: c.tty || u.tty, out: r.out ?? c.out, err: r.err ?? c.err, line: at, ownAt: c.ownAt ?? line, depth: c.depth + 1 });
       return;
     }
     // `exec >> /var/log/start.log 2>&1`: every later command writes there.
@@ -123,7 +138,8 @@ class Walker {
       if (c.depth < 6) this.run(fn, c.bg ? clone(s) : s, { ...c, args: u.argv.slice(1), out: r.out ?? c.out, err: r.err ?? c.err, depth: c.depth + 1, line: at });
       return;
     }
-    if (isPull(u.argv)) c.pulls.push({ line: at, command: u.argv.join(' ') });
+    // The pull is reported where it is written (inside a function: its own line, not `main "$@"`).
+    if (isPull(u.argv)) c.pulls.push({ line: c.ownAt ?? line, command: u.argv.join(' ') });
     const program = (u.argv[0] ?? '').split('/').pop() ?? '';
     const pm2 = (program === 'pm2' || program === 'pm2-runtime') && (u.argv[1] === 'start' || program === 'pm2-runtime') ? u.argv.slice(u.argv[1] === 'start' ? 2 : 1) : undefined;
     const venvArgv0 = expand(tokens.find((t) => !t.op && !/^\w+=/.test(t.text))?.text ?? '', s.vars, c.args, true)[0] ?? '';
@@ -141,6 +157,7 @@ class Walker {
       exec: u.exec,
       detached: u.detached,
       venv: s.venv || u.venv,
+      ...(s.venv && s.venvDir !== undefined ? { venvDir: s.venvDir } : {}),
       cwd: u.cwd ?? s.cwd,
       memoryBytes: s.memoryBytes,
       out: u.log ?? r.out ?? c.out ?? s.stdout ?? null,
@@ -156,12 +173,14 @@ export interface RunOptions {
   /** Report every command at this line (a crontab or unit line holding a one-line script). */
   readonly line?: number;
   readonly state?: ScriptState;
+  /** The script's own path (absolute), so the script's-own-folder idioms resolve. */
+  readonly script?: string;
 }
 
 export function runScript(text: string, opts: RunOptions = {}): RunResult {
   const launches: Launch[] = [];
   const pulls: PullCommand[] = [];
-  const ctx: Ctx = { funcs: new Map(), choices: {}, bg: false, out: null, err: null, loop: null, args: [], depth: 0, dev: false, tty: false, line: opts.line ?? null, launches, pulls };
-  new Walker().run(parseShell(text), opts.state ?? freshState(), ctx);
+  const ctx: Ctx = { funcs: new Map(), choices: {}, bg: false, out: null, err: null, loop: null, args: [], depth: 0, dev: false, tty: false, line: opts.line ?? null, ownAt: opts.line ?? null, script: opts.script ?? null, launches, pulls };
+  new Walker().run(parseShell(inlineShellHeredocs(text)), opts.state ?? freshState(), ctx);
   return { launches, pulls };
 }

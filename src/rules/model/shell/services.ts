@@ -10,7 +10,7 @@ import type { Launch } from './run.js';
 // entrypoint). One-off steps (pip, migrations, --version) never are.
 
 const base = (p: string): string => p.split('/').pop() ?? p;
-const SERVERS = /^(uvicorn|gunicorn|hypercorn|daphne|granian|celery|flask|streamlit|mongod|redis-server|postgres|postmaster|pg_ctl|pg_ctlcluster|mysqld|mysqld_safe|mariadbd|waitress-serve)$/;
+const SERVERS = /^(uvicorn|gunicorn|hypercorn|daphne|granian|celery|flask|fastapi|streamlit|mongod|redis-server|postgres|postmaster|pg_ctl|pg_ctlcluster|mysqld|mysqld_safe|mariadbd|waitress-serve)$/;
 const RUNNERS = /^(python[\d.]*|node|nodejs|npm|yarn|pnpm|bun|deno|nodemon|ts-node|tsx|php|ruby|java)$/;
 const TRIVIAL = /^(echo|printf|sleep|wait|exit|return|true|false|:|tail|logger|date|disown|read|clear|trap|set|shopt|shift|cat|notify-send|kill|pkill|chmod|chown|mkdir|touch|rm|ls|cd)$/;
 const ONE_OFF_MODULES = /^(pip|pip3|venv|virtualenv|ensurepip|alembic|pytest|unittest|compileall|build|twine|black|flake8|mypy|isort|ruff|playwright|spacy|nltk|django|aerich|prisma)$/;
@@ -38,6 +38,8 @@ export function isOneOff(argv: readonly string[]): boolean {
   if (prog === 'mongod') return args.some((a) => ['--repair', '--shutdown', '--upgrade'].includes(a));
   if (prog === 'celery') return !args.some((a) => ['worker', 'beat', 'flower', 'multi', '-B'].includes(a));
   if (prog === 'flask') return !args.includes('run');
+  // The FastAPI CLI serves with `fastapi run` (production) or `fastapi dev`; anything else returns.
+  if (prog === 'fastapi') return !args.includes('run') && !args.includes('dev');
   if (prog === 'pg_ctl' || prog === 'pg_ctlcluster') return !args.includes('start');
   return false;
 }

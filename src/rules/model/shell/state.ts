@@ -12,6 +12,8 @@ export interface ScriptState {
   /** Where the script's own stdout/stderr went after `exec >> log 2>&1`; optional so callers' states stay valid. */
   stdout?: string | null;
   stderr?: string | null;
+  /** The folder of the venv `source …/bin/activate` switched to. */
+  venvDir?: string;
   /** An `exec <program>` or `exit` ran: nothing after it runs. */
   done?: boolean;
 }
