@@ -1,3 +1,4 @@
+import { unheld } from '../stack/launch-held.js';
 import type { Stack } from '../stack/types.js';
 import { LOGGING } from './compose-logging.js';
 import type { ExportFile, ExportModel } from './types.js';
@@ -58,6 +59,7 @@ export function monitorFiles(stack: Stack): ExportFile[] {
   ];
   return [
     { path: `${MONITOR_DIR}/Dockerfile`, content: dockerfile.join('\n') },
-    { path: `${MONITOR_DIR}/stack.json`, content: JSON.stringify(stack, null, 2) + '\n' },
+    // The service's own command, not the VPS's socket holder: a container has no holder, and its path is the host's.
+    { path: `${MONITOR_DIR}/stack.json`, content: JSON.stringify({ ...stack, services: stack.services.map((s) => ({ ...s, launch: unheld(s.launch) })) }, null, 2) + '\n' },
   ];
 }

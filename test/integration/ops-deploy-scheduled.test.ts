@@ -73,7 +73,8 @@ describe('scheduled deploys through pm2 (real git, real pm2, real uvicorn)', () 
     expect(failed).toMatchObject({ scheduled: true, result: 'rolled-back', from: good, failedService: 'api', ref: 'origin/main' });
     expect(head()).toBe(good);
     expect((await fetch(`http://127.0.0.1:${ports.api}/health`)).status).toBe(200);
-    expect(readFileSync(join(p.root, 'logs', 'deploy.err.log'), 'utf8')).toContain('failed at api: http probe');
+    // The api is held: the broken commit's process failed its health gate and served nothing (docs/zero-downtime.md).
+    expect(readFileSync(join(p.root, 'logs', 'deploy.err.log'), 'utf8')).toContain('failed at api: the new process served no request (');
     expect(readFileSync(join(p.root, 'logs', 'deploy.out.log'), 'utf8')).toContain('deploy test-bot: ');
 
     const fixed = p.commit({ 'api_v2/app.py': `${API_APP}\n\n@app.get("/version")\ndef version():\n    return {"version": 2}\n` }, 'api: /version');
