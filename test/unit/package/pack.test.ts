@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../../src/util/package-root.js';
+import { packageRoot, runtimePaths } from '../../../src/util/package-root.js';
 
 // What `npm i -g botstack` installs is what `npm pack` puts in the tarball:
 // exactly what runs (the compiled CLI, monitor and library with their types,
@@ -46,8 +46,9 @@ describe('the published package', () => {
   });
 
   it('every runtime path the code names is in the tarball', () => {
-    // package-root.ts's runtimePaths, relative to the package root.
-    for (const f of ['dist/src/monitor/main.js', 'runtime/envexec.py', 'runtime/python/sitecustomize.py', 'runtime/pm2-reopen-logs.cjs', 'bin/botstack.js']) {
+    // package-root.ts's runtimePaths (a folder, runtime/python, by the file in it), relative to the package root.
+    const named = Object.values(runtimePaths).map((f) => relative(root, f()));
+    for (const f of [...named.map((x) => (x === 'runtime/python' ? 'runtime/python/sitecustomize.py' : x)), 'bin/botstack.js']) {
       expect(files).toContain(f);
       expect(existsSync(join(root, f))).toBe(true);
     }
