@@ -56,6 +56,17 @@ const monitorSeesWebHealthy = (inst: Installed, p: UserProject) =>
     return report?.services?.web?.state === 'healthy' ? true : undefined;
   }, { timeoutMs: 60_000, intervalMs: 500 });
 
+/**
+ * The process that serves web: a uvicorn runs under botstack's socket holder
+ * (docs/zero-downtime.md), so it is the holder's child named in its state.json;
+ * otherwise pm2's own process. That is what hangs, and what a heal replaces.
+ */
+function servingPid(p: UserProject, pm2Pid: number): number {
+  const state = join(p.root, 'logs', 'sockhold', 'web', 'state.json');
+  if (!existsSync(state)) return pm2Pid;
+  return (JSON.parse(readFileSync(state, 'utf8')) as { child?: number }).child ?? pm2Pid;
+}
+
 async function answers200(url: string): Promise<true | undefined> {
   const r = await fetch(url, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
   return r?.status === 200 ? true : undefined;
@@ -119,11 +130,12 @@ describe('botstack installed once with npm i -g, in the user\'s own folder', () 
 
     // The incident's failure: web alive, holding its port, answering nothing.
     const web = before.find((a) => a.name === 'web')!;
-    process.kill(web.pid, 'SIGSTOP');
-    const healed = await waitFor('web restarted by the monitor', async () => {
+    const hung = servingPid(p, web.pid);
+    process.kill(hung, 'SIGSTOP');
+    const healed = await waitFor('web replaced by the monitor', async () => {
       const l = await jlist(inst, p);
       const w = l.find((a) => a.name === 'web');
-      return w && w.pid !== web.pid && w.status === 'online' ? l : undefined;
+      return w && w.status === 'online' && servingPid(p, w.pid) !== hung ? l : undefined;
     }, { timeoutMs: HEAL_DEADLINE_MS, intervalMs: 250 }).catch(async (err: Error) => {
       const log = readFileSync(join(p.root, 'logs', 'monitor.out.log'), 'utf8').split('\n').slice(-15).join('\n');
       throw new Error(`${err.message}\npm2: ${JSON.stringify(await jlist(inst, p))}\nmonitor log:\n${log}`);
@@ -174,11 +186,12 @@ describe('botstack installed once with npm i -g, in the user\'s own folder', () 
     await waitFor('web answers /api/health', () => answers200(`http://127.0.0.1:${ports.web}/api/health`), { timeoutMs: 30_000, intervalMs: 200 });
     await monitorSeesWebHealthy(inst, p);
     const web = before.find((a) => a.name === 'web')!;
-    process.kill(web.pid, 'SIGSTOP');
+    const hung = servingPid(p, web.pid);
+    process.kill(hung, 'SIGSTOP');
     // The kernel completes a TCP handshake for a stopped process: the probe passes, nobody heals.
-    const healed = await waitFor('web restarted', async () => {
+    const healed = await waitFor('web replaced', async () => {
       const w = (await jlist(inst, p)).find((a) => a.name === 'web');
-      return w && w.pid !== web.pid ? true : undefined;
+      return w && servingPid(p, w.pid) !== hung ? true : undefined;
     }, { timeoutMs: HEAL_DEADLINE_MS, intervalMs: 500 }).catch(() => false);
     expect(healed).toBe(false);
     expect(await answers200(`http://127.0.0.1:${ports.web}/api/health`)).toBeUndefined();
