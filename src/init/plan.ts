@@ -94,6 +94,20 @@ function attachLooseSecrets(services: PlannedService[], keys: readonly string[])
 }
 
 /**
+ * A secret the project keeps in its `.env` that the script never mentions (the
+ * bot calls load_dotenv() itself) is still a secret of each service whose own
+ * code reads it: botstack then hands it over from .env, and start names it when
+ * it is missing.
+ */
+function attachDotenvSecrets(services: readonly PlannedService[], keys: readonly string[]): void {
+  for (const k of keys.filter(isSecretKey)) {
+    for (const s of services) {
+      if (s.codeReads?.includes(k) && !s.secrets.includes(k)) (s as { secrets: readonly string[] }).secrets = [...s.secrets, k];
+    }
+  }
+}
+
+/**
  * The app's folder as the stack will say it: nothing when it is the root, or when
  * the source computes it (`cd "$(dirname "$0")"`), which means "where the script is".
  */
@@ -182,6 +196,7 @@ export function buildPlan(sources: readonly SourceApps[], stackName: string): In
       services.push(planService(app, src, services, root, taken));
     }
     localKeys.push(...attachLooseSecrets(services.slice(fromHere), src.hints.secretKeys));
+    attachDotenvSecrets(services.slice(fromHere), src.dotenvKeys ?? []);
   }
   const secrets = [...new Set(services.flatMap((s) => s.secrets))];
   const venv = sources[0]?.hints.venv ?? null;

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { readSource } from '../rules/source/read.js';
 import type { EnvLookup } from '../stack/resolve.js';
@@ -9,6 +9,7 @@ import type { InitPlan, SourceApps } from './types.js';
 import { writeUserEntry, type EntryWrite } from './pm2-entry.js';
 import { renderStack } from './render.js';
 import { packageRoot } from '../util/package-root.js';
+import { parseDotenv } from '../util/dotenv.js';
 
 // `botstack init --from <file>…`: read each input with check's readers, plan the
 // services, render the stack, and write it (never over an existing file unless
@@ -36,6 +37,15 @@ function stackName(outAbs: string, root: string | null): string {
   return raw.slice(0, 40) || 'stack';
 }
 
+/** The key names in `<dir>/.env`; its values are never kept. */
+function dotenvKeys(dir: string): string[] {
+  try {
+    return Object.keys(parseDotenv(readFileSync(resolve(dir, '.env'), 'utf8')));
+  } catch {
+    return [];
+  }
+}
+
 /** Reads the inputs and builds the stack text; writes nothing. */
 export async function planInit(opts: InitOptions): Promise<InitResult> {
   if (opts.from.length === 0) return { ok: false, errors: ['init needs --from <file>: a start script, a pm2 ecosystem file, a systemd unit or a Procfile'] };
@@ -49,7 +59,8 @@ export async function planInit(opts: InitOptions): Promise<InitResult> {
     else {
       const apps = r.source.apps;
       // The services' own code beside the script: health routes and the env keys it reads.
-      sources.push({ file: abs, apps, hints: textHints(r.source.text, apps, abs), facts: new Map(apps.map((a) => [a, codeFacts(a, abs)])) });
+      const hints = textHints(r.source.text, apps, abs);
+      sources.push({ file: abs, apps, hints, facts: new Map(apps.map((a) => [a, codeFacts(a, abs)])), dotenvKeys: dotenvKeys(hints.root ?? dirname(abs)) });
     }
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -63,4 +63,6 @@ export interface SourceApps {
   readonly hints: TextHints;
   /** What each app's own code says (code-facts.ts), when read. */
   readonly facts?: ReadonlyMap<App, CodeFacts>;
+  /** The key names (never the values) of the project's `.env`, beside the script or in its root. */
+  readonly dotenvKeys?: readonly string[];
 }

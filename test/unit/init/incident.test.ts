@@ -63,6 +63,17 @@ describe("init on the incident's project", () => {
     expect(text).toContain('// TELEGRAM_TOKEN: set in the script but given to no service and read by none; not a secret of this stack.');
   });
 
+  it("a secret only the project's .env holds (the bot loads it itself) is the secret of the service whose code reads it; control: no .env, no secret", async () => {
+    const script = readFileSync(SCRIPT, 'utf8').replace('export TELEGRAM_BOT_TOKEN\n', '');
+    const withEnv = project(script);
+    writeFileSync(join(withEnv, '.env'), 'TELEGRAM_BOT_TOKEN=123456:not-a-real-token-value\nAPI_V2_URL=http://localhost:8002\n');
+    const text = await init(withEnv);
+    expect(text).toContain("secrets: ['TELEGRAM_BOT_TOKEN']");
+    expect(text).not.toContain('not-a-real-token-value');
+    expect(text).not.toContain("'API_V2_URL'],");
+    expect(await init(project(script))).not.toContain("secrets: ['TELEGRAM_BOT_TOKEN']");
+  });
+
   it('a key exported to no one but read by the bot\'s own code is the bot\'s secret', async () => {
     const dir = project(readFileSync(SCRIPT, 'utf8').replace('export TELEGRAM_BOT_TOKEN\n', '').replace('TELEGRAM_TOKEN="$ALERT_TOKEN"', 'TELEGRAM_TOKEN="$ALERT_TOKEN"\nADMIN_API_KEY=abc'));
     writeFileSync(join(dir, 'bot', 'main.py'), readFileSync(join(dir, 'bot', 'main.py'), 'utf8') + '\nADMIN = os.getenv("ADMIN_API_KEY")\n');
