@@ -131,8 +131,11 @@ export class MongoProbe {
     // One Db handle per client: the driver builds a new one (options merged, a logger) on each db() call.
     let admin = this.admins.get(client);
     if (!admin) this.admins.set(client, (admin = client.db('admin')));
+    // The deadline's signal is the only timeout: the driver's own `timeoutMS` builds a
+    // timeout context per command (about a quarter of a ping's CPU), and the socket and
+    // selection timeouts above already bound it.
     return admin
-      .command({ ping: 1 }, { signal: dl.signal, timeoutMS: this.o.timeoutMs })
+      .command({ ping: 1 }, { signal: dl.signal })
       .then(
         (doc) => (doc['ok'] === 1 ? up(dl.elapsed(), 'ping ok') : down(dl.elapsed(), `ping answered ok=${String(doc['ok'])}`)),
         (err: unknown) => down(dl.elapsed(), this.errorReason(err)),
