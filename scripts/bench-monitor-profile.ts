@@ -18,6 +18,17 @@ const OUT = process.argv[3] ?? '/tmp/botstack-monitor-prof';
 const SKIP_S = 15;
 const ARMS = [REPO, ...(process.env.BENCH_BASE_DIR ? [process.env.BENCH_BASE_DIR] : [])];
 
+/** Self time grouped by what it is for (first match wins), by the file it is in. */
+const AREAS: readonly (readonly [string, RegExp])[] = [
+  ['socket and pipe writes (the syscall)', /^write(Buffer|Buffers|Utf8String|Latin1String|AsciiString|v)$/],
+  ['GC', /garbage collector/],
+  ['HTTP probe (node:http, http-wire/read, net, streams)', /_http_|probes\/http|node:net|streams\/|stream_base|node:buffer/],
+  ['MongoDB driver + bson', /nm:mongodb|nm:bson|probes\/mongo/],
+  ['tree memory (/proc)', /tree-memory|^open$|^read$|^close$|readFileUtf8|readdir|openFileHandle|node:fs/],
+  ['publish (report, gauges, @pm2/io, IPC)', /report-build|surface|pm2io|nm:@pm2|child_process|serialization|node:util|JSON/],
+  ['brain + scheduler + timers', /monitor\/|node:internal\/timers|node:timers|task_queues|fixed_queue|event_target|abort_controller|node:events|util\/mono/],
+];
+
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
@@ -49,8 +60,16 @@ export function summarise(file: string): void {
     byFn.set(`${f.functionName || '(anon)'} ${url}:${f.lineNumber}`, (byFn.get(`${f.functionName || '(anon)'} ${url}:${f.lineNumber}`) ?? 0) + us);
   }
   const total = [...byFile.values()].reduce((a, b) => a + b, 0);
+  const byArea = new Map<string, number>();
+  for (const [file, us] of byFile) {
+    const area = AREAS.find(([, re]) => re.test(file))?.[0] ?? 'other';
+    byArea.set(area, (byArea.get(area) ?? 0) + us);
+  }
   const ms = (us: number) => (us / 1000 / seconds).toFixed(3);
   console.log(`  ${seconds.toFixed(0)} s profiled, ${ms(total)} ms/s on the stack outside idle`);
+  console.log('  by area:');
+  for (const [k, v] of [...byArea].sort((a, b) => b[1] - a[1])) console.log(`    ${ms(v)} ms/s  ${k}`);
+  console.log('  by file:');
   for (const [k, v] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(`    ${ms(v)} ms/s  ${k}`);
   console.log('  top functions:');
   for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`    ${ms(v)} ms/s  ${k}`);
@@ -66,7 +85,8 @@ async function main(): Promise<void> {
       rmSync(out, { recursive: true, force: true });
       mkdirSync(out, { recursive: true });
       await b.d.client.delete('monitor').catch(() => undefined);
-      const env = dir === REPO ? app!.env : Object.fromEntries(Object.entries(app!.env).filter(([key]) => key !== 'pmx'));
+      // A base from before pmx=false (733d016) runs without it; BENCH_BASE_PMX=1 keeps it (a base that had it).
+      const env = dir === REPO || process.env.BENCH_BASE_PMX ? app!.env : Object.fromEntries(Object.entries(app!.env).filter(([key]) => key !== 'pmx'));
       await b.d.client.start([{ ...app!, env, node_args: [...(app!.node_args ?? []), '--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${out}`], script: join(dir, 'dist', 'src', 'monitor', 'main.js') }]);
       await waitHealthy(b.d, 30_000, ['mongod', 'api', 'web', 'bot']);
       await new Promise((r) => setTimeout(r, (SECONDS + SKIP_S) * 1000));
