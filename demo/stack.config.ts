@@ -23,7 +23,7 @@ export default defineStack({
       script: 'service.py',
       args: ['api'],
       port: port.api,
-      env: { PORT: String(port.api), MONGO_PORT: String(port.mongo) },
+      env: { PORT: String(port.api), MONGO_URL: `mongodb://127.0.0.1:${port.mongo}` },
       health: { type: 'http', path: '/health' },
       dependsOn: ['mongod'],
     },

@@ -2,7 +2,8 @@
 the demo runs on a fresh machine with nothing but Node.js and python3.
 
 usage: service.py api|web|bot
-  api  HTTP on $PORT, GET /health: 200, or 503 while MongoDB ($MONGO_PORT) refuses TCP
+  api  HTTP on $PORT, GET /health: 200, or 503 while MongoDB ($MONGO_URL) refuses TCP
+HTTP binds $HOST (default 127.0.0.1; a container sets 0.0.0.0).
   web  HTTP on $PORT, GET /api/health: 200
   bot  no port; touches $BOTSTACK_HEARTBEAT every 2 s, as a real bot's polling loop would
 """
@@ -13,16 +14,23 @@ import signal
 import socket
 import sys
 import time
+from urllib.parse import urlsplit
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 ROLE = sys.argv[1] if len(sys.argv) > 1 else "api"
 
 
+def mongo_address():
+    # mongodb://127.0.0.1:17017 on the VPS; botstack export rewrites it to mongodb://mongod:17017.
+    url = urlsplit(os.environ.get("MONGO_URL", "mongodb://127.0.0.1:27017"))
+    return (url.hostname or "127.0.0.1", url.port or 27017)
+
+
 def mongo_up():
     try:
-        with socket.create_connection(("127.0.0.1", int(os.environ["MONGO_PORT"])), timeout=0.3):
+        with socket.create_connection(mongo_address(), timeout=0.3):
             return True
-    except (OSError, KeyError):
+    except (OSError, KeyError, ValueError):
         return False
 
 
@@ -63,6 +71,7 @@ if ROLE == "bot":
         beat.touch()
         time.sleep(2)
 else:
-    server = HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler)
-    print(f"{ROLE}: listening on 127.0.0.1:{os.environ['PORT']}", flush=True)
+    host = os.environ.get("HOST", "127.0.0.1")
+    server = HTTPServer((host, int(os.environ["PORT"])), Handler)
+    print(f"{ROLE}: listening on {host}:{os.environ['PORT']}", flush=True)
     server.serve_forever()

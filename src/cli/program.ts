@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliIO, SetExit } from '../util/io.js';
+import { packageVersion } from '../util/package-root.js';
 import { registerCheck } from './commands/check.js';
 import { registerInit } from './commands/init.js';
 import { registerOperate } from './commands/register.js';
@@ -13,7 +14,7 @@ Exit codes:
 export function buildProgram(io: CliIO, setExit: SetExit): Command {
   const program = new Command('botstack')
     .description('Keeps a MongoDB + uvicorn + bot stack up on one VPS, under pm2.')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)')

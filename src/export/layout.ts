@@ -1,6 +1,7 @@
 import { isAbsolute, posix, relative, sep } from 'node:path';
 import { runtimePaths } from '../util/package-root.js';
 import type { Service, Stack } from '../stack/types.js';
+import { unheld } from '../stack/launch-held.js';
 
 // Where things are inside a container. On the VPS a service runs from <root>
 // with <venv>/bin/python; in the image the project is copied to /app and the
@@ -43,7 +44,8 @@ export function commandOf(stack: Stack, s: Service): CommandLine {
     const rel = posix.relative(workdir, inside);
     return rel.startsWith('..') ? inside : rel;
   };
-  const l = s.launch;
+  // A container runs uvicorn itself: the socket holder is for restarts under pm2 on one VPS.
+  const l = unheld(s.launch);
   switch (s.kind) {
     case 'mongod':
       return { argv: ['mongod', ...mongodArgs(l.args)], warnings };

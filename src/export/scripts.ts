@@ -60,9 +60,24 @@ export function pythonTcp(port: number, timeoutMs: number): string[] {
   return ['python', '-c', `import socket; socket.create_connection(("127.0.0.1", ${port}), timeout=${seconds(timeoutMs)}).close()`];
 }
 
-/** A missing file fails too (the exception exits 1): the loop never touched it. */
+/**
+ * The heartbeat rule of the monitor (src/probes/heartbeat.ts), without its
+ * memory: a heartbeat the service never opted into must not make it unhealthy.
+ * So a missing file passes, and so does a file not touched since the
+ * container's PID 1 started (left over from before a restart: this process has
+ * not touched it yet). Only a file this process touched, and then stopped
+ * touching for longer than maxAge, fails. PID 1's start comes from /proc (boot
+ * time + start ticks), on the same clock as the file's mtime.
+ */
+const PID1_BORN = [
+  't = open("/proc/1/stat").read().rsplit(")", 1)[1].split()[19]',
+  'b = [l for l in open("/proc/stat") if l.startswith("btime")][0].split()[1]',
+  'born = int(b) + int(t) / os.sysconf("SC_CLK_TCK")',
+];
+
 export function pythonHeartbeat(file: string, maxAgeMs: number): string[] {
-  return ['python', '-c', `import os, sys, time; sys.exit(0 if time.time() - os.stat(${lit(file)}).st_mtime <= ${seconds(maxAgeMs)} else 1)`];
+  const lines = ['import os, sys, time', 'try:', `    m = os.stat(${lit(file)}).st_mtime`, 'except FileNotFoundError:', '    sys.exit(0)', ...PID1_BORN, `sys.exit(0 if m < born or time.time() - m <= ${seconds(maxAgeMs)} else 1)`];
+  return ['python', '-c', lines.join('\n')];
 }
 
 export function nodeHttp(e: HttpExpect, anyAnswer = false): string[] {
@@ -75,8 +90,11 @@ export function nodeTcp(port: number, timeoutMs: number): string[] {
   return ['node', '-e', `require('net').connect(${port}, '127.0.0.1').setTimeout(${timeoutMs}, () => process.exit(1)).on('connect', () => process.exit(0)).on('error', () => process.exit(1));`];
 }
 
+/** The same rule as pythonHeartbeat: missing, or untouched since PID 1 started, passes. */
 export function nodeHeartbeat(file: string, maxAgeMs: number): string[] {
-  return ['node', '-e', `try { process.exit(Date.now() - require('fs').statSync(${lit(file)}).mtimeMs <= ${maxAgeMs} ? 0 : 1); } catch { process.exit(1); }`];
+  // USER_HZ (the unit of /proc/<pid>/stat's start time) is 100 on every Linux node runs on.
+  const born = "const f = require('fs'); const t = Number(f.readFileSync('/proc/1/stat', 'utf8').split(')').pop().trim().split(' ')[19]); const b = Number(/^btime (\\d+)/m.exec(f.readFileSync('/proc/stat', 'utf8'))[1]); const born = (b + t / 100) * 1000;";
+  return ['node', '-e', `let m; try { m = require('fs').statSync(${lit(file)}).mtimeMs; } catch { process.exit(0); } ${born} process.exit(m < born || Date.now() - m <= ${maxAgeMs} ? 0 : 1);`];
 }
 
 /** MongoDB's ping through mongosh, which the official image ships. */

@@ -47,11 +47,22 @@ function body(s: PlannedService): string[] {
   return out;
 }
 
+// Written out, though the schema would add it anyway: the file shows what runs.
+const MONITOR = [
+  '    // The health monitor: probes every service above and restarts, through pm2, one that is alive',
+  '    // but not answering (pm2 itself only restarts a process that exits). Without it nothing heals;',
+  '    // remove it only with `monitor: false` on the stack, and `botstack check` will warn.',
+  '    {',
+  "      name: 'monitor',",
+  "      kind: 'monitor',",
+  '    },',
+];
+
 export function renderStack(plan: InitPlan, sources: readonly string[]): string {
   const head = [
     "import { defineStack } from 'botstack';",
     '',
-    `// Written by \`botstack init --from ${sources.join(' ')}\`. Read it, then: npx botstack check && npx botstack start`,
+    `// Written by \`botstack init --from ${sources.join(' ')}\`. Read it, then: botstack check && botstack start`,
     '// Nothing here watches files or reloads: production never does (BOTSTACK_ENV=development turns',
     "// --reload on for uvicorn services with reloadInDevelopment: true). Each service gets botstack's",
     '// memory and restart limits, a stop timeout for its kind and a log file of its own.',
@@ -73,5 +84,5 @@ export function renderStack(plan: InitPlan, sources: readonly string[]): string 
     ...body(s).map((l) => `      ${l}`),
     '    },',
   ]);
-  return [...head, ...services, '  ],', '});', ''].join('\n');
+  return [...head, ...services, ...MONITOR, '  ],', '});', ''].join('\n');
 }

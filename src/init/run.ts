@@ -6,7 +6,9 @@ import { codeFacts } from './code-facts.js';
 import { textHints } from './hints.js';
 import { buildPlan } from './plan.js';
 import type { InitPlan, SourceApps } from './types.js';
+import { writeUserEntry, type EntryWrite } from './pm2-entry.js';
 import { renderStack } from './render.js';
+import { packageRoot } from '../util/package-root.js';
 
 // `botstack init --from <file>…`: read each input with check's readers, plan the
 // services, render the stack, and write it (never over an existing file unless
@@ -21,7 +23,7 @@ export interface InitOptions {
 }
 
 export type InitResult =
-  | { readonly ok: true; readonly plan: InitPlan; readonly text: string; readonly out: string }
+  | { readonly ok: true; readonly plan: InitPlan; readonly text: string; readonly out: string; readonly entry?: EntryWrite }
   | { readonly ok: false; readonly errors: readonly string[] };
 
 const show = (cwd: string, abs: string): string => {
@@ -75,5 +77,6 @@ export async function runInit(opts: InitOptions): Promise<InitResult> {
     const why = code === 'ENOENT' ? `no folder ${show(opts.cwd, dirname(r.out))}` : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
     return { ok: false, errors: [`cannot write ${show(opts.cwd, r.out)}: ${why}; pass --out <file> in a folder you can write`] };
   }
-  return r;
+  // pm2's own entry beside it, so that `pm2 start ecosystem.config.js` works in this folder too.
+  return { ...r, entry: writeUserEntry(r.out, packageRoot()) };
 }

@@ -1,4 +1,8 @@
-import type { Stack } from '../stack/types.js';
+import { isHeld } from '../stack/launch-held.js';
+import { controlDir, readHolderState, roll } from '../stack/rolling.js';
+import type { Service, Stack } from '../stack/types.js';
+import { healByRoll, memAvailable } from './heal-roll.js';
+import { treeRss } from './tree-memory.js';
 import type { Clock } from './clock.js';
 import { heal, stopLooping, type HealerPm2, type HealTarget } from './healer.js';
 import type { Observation } from './health.js';
@@ -45,13 +49,37 @@ export function carryOut(a: Action, c: ActionContext): void {
   }
   const forceAfter = a.force && svc ? c.policy.forceAfterMs(svc.kind) : null;
   c.log(`monitor: healing ${a.name}: ${a.reason}${forceAfter !== null ? `; SIGKILL after ${forceAfter} ms if it will not stop` : ''}`);
-  c.history.expect(a.name, a.cause === 'memory' ? 'memory' : 'heal', now + target.stopTimeoutMs + EXPECT_SLACK_MS);
   c.observe(a.name, { kind: 'heal-started', at: now });
+  const viaPm2 = async () => {
+    c.history.expect(a.name, a.cause === 'memory' ? 'memory' : 'heal', c.clock.now() + target.stopTimeoutMs + EXPECT_SLACK_MS);
+    const out = await heal(deps, target, forceAfter);
+    if (out.forced) c.log(`monitor: ${a.name} ignored SIGINT; forced with SIGKILL through pm2`);
+    return out.error;
+  };
   c.track(
-    heal(deps, target, forceAfter).then((out) => {
-      if (out.forced) c.log(`monitor: ${a.name} ignored SIGINT; forced with SIGKILL through pm2`);
+    (async () => {
+      const rolled = svc && isHeld(svc) ? await healRolling(c, svc, a.force) : false;
+      const error = rolled ? undefined : await viaPm2();
       c.healed(a.name);
-      c.observe(a.name, { kind: 'heal-finished', at: c.clock.now(), ...(out.error !== undefined ? { error: out.error } : {}) });
-    }),
+      c.observe(a.name, { kind: 'heal-finished', at: c.clock.now(), ...(error !== undefined ? { error } : {}) });
+    })(),
   );
+}
+
+/**
+ * A held uvicorn is healed by a rolling restart (heal-roll.ts): the new process
+ * on the same socket first, then the old one stopped (SIGKILLed when hung), so
+ * what queued during the hang is answered. false: fall back to pm2's restart.
+ */
+async function healRolling(c: ActionContext, s: Service, hung: boolean): Promise<boolean> {
+  const dir = controlDir(c.stack.logDir, s.name);
+  const grace = s.health.type === 'none' ? 30_000 : s.health.startGraceMs;
+  const childRss = () => {
+    const child = readHolderState(dir)?.child ?? 0;
+    return child > 0 ? treeRss(child) : null;
+  };
+  const r = await healByRoll({ roll: (d, o) => roll(d, 'heal', o), memAvailable: () => memAvailable(), childRss }, { dir, hung, timeoutMs: grace + 10_000 + s.stopTimeoutMs + 15_000 });
+  if (r.rolled) c.log(`monitor: ${s.name} healed by a rolling restart: pid ${r.pid} serves on the same socket, the old one ${hung ? 'SIGKILLed' : 'stopped'}`);
+  else c.log(`monitor: ${s.name}: ${r.why}; restarting it through pm2`);
+  return r.rolled;
 }

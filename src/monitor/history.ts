@@ -69,6 +69,19 @@ export class RestartHistory {
     this.expected.set(name, { cause, until });
   }
 
+  /**
+   * A rolling restart under the socket holder: the service restarted, but pm2's
+   * process (the holder) did not, so no exit reaches the bus. roll-feed.ts
+   * reads it from the holder's state file.
+   */
+  rolled(name: string, cause: RestartCause, at: number): RestartRecord {
+    const rec: RestartRecord = { name, at, cause, exitCode: null, signal: null };
+    this.records.push(rec);
+    this.prune(at);
+    this.changes++;
+    return rec;
+  }
+
   /** Returns the record an exit created, if any. */
   onEvent(e: ProcessEvent): RestartRecord | null {
     if (e.event === 'online') this.down.delete(e.name);

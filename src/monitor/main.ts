@@ -7,9 +7,11 @@ import { STACK_ENV_KEY } from '../stack/env-key.js';
 import type { Stack } from '../stack/types.js';
 import { realClock } from './clock.js';
 import { Monitor } from './monitor.js';
-import { DEFAULT_POLICY, type HealPolicy } from './policy.js';
+import type { HealPolicy } from './policy.js';
+import { readPolicyEnv } from './policy-env.js';
 import { pm2IoSink } from './pm2io.js';
 import { fileHistoryStore } from './history-store.js';
+import { serviceRss } from './held-memory.js';
 import { TreeMemory } from './tree-memory.js';
 import { currentBootId, processStartMono } from '../util/mono.js';
 import { pidAlive } from '../util/proctree.js';
@@ -26,20 +28,7 @@ export class MonitorConfigError extends Error {
   readonly code = 'MONITOR_CONFIG';
 }
 
-/**
- * BOTSTACK_MONITOR_POLICY='{"maxHeals":100,"healWindowMs":1000}' overrides the
- * numeric heal limits (benchmarks repeat a heal 20 times); unknown keys are refused.
- */
-function readPolicy(env: NodeJS.ProcessEnv): HealPolicy {
-  const raw = env.BOTSTACK_MONITOR_POLICY;
-  if (!raw) return DEFAULT_POLICY;
-  const given = JSON.parse(raw) as Record<string, unknown>;
-  const numeric = ['maxHeals', 'healWindowMs', 'healBackoffMs', 'healBackoffMaxMs', 'crashLoopExits', 'crashWindowMs', 'startingIntervalMs'];
-  for (const [k, v] of Object.entries(given)) {
-    if (!numeric.includes(k) || typeof v !== 'number' || v < 0) throw new MonitorConfigError(`BOTSTACK_MONITOR_POLICY.${k}=${JSON.stringify(v)}: expected one of ${numeric.join(', ')} with a number >= 0`);
-  }
-  return { ...DEFAULT_POLICY, ...(given as Partial<HealPolicy>) };
-}
+const readPolicy = (env: NodeJS.ProcessEnv): HealPolicy => readPolicyEnv(env, (message) => new MonitorConfigError(message));
 
 function readStack(env: NodeJS.ProcessEnv): Stack {
   const raw = env[STACK_ENV_KEY];
@@ -106,7 +95,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const processStart = (p: { pid: number }) => processStartMono(p.pid);
   const policy = readPolicy(env);
   const trees = new TreeMemory();
-  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => trees.rss(pid), isAlive: pidAlive, log, redact, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
+  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => serviceRss(pid, '/proc', (p) => trees.rss(p)), isAlive: pidAlive, log, redact, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
   let stopping = false;
   let stopAlerts = async (): Promise<void> => undefined;
   const shutdown = async (signal: string) => {

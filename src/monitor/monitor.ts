@@ -3,6 +3,7 @@ import type { MonitorDeps, SettledObserver } from './deps.js';
 import { initialHealth, observe, type Observation, type ServiceHealth } from './health.js';
 import { RestartHistory } from './history.js';
 import { HistorySync } from './history-store.js';
+import { RollFeed } from './roll-feed.js';
 import { Holds, holdActions } from './holds.js';
 import { Inflight } from './inflight.js';
 import { MemoryWatch } from './memory-watch.js';
@@ -39,6 +40,8 @@ export class Monitor {
   private readonly actions: ActionContext;
   private readonly settledObservers = new Set<SettledObserver>();
   private readonly holds: Holds;
+  /** Rolling restarts, which pm2's bus never sees, into the history. */
+  private readonly rolls: RollFeed;
 
   constructor(private readonly d: MonitorDeps) {
     const watched = d.stack.services.filter((s) => s.kind !== 'monitor');
@@ -50,6 +53,7 @@ export class Monitor {
     this.holds = new Holds(() => d.clock.now(), d.isAlive);
     this.inflight = new Inflight(d.log);
     this.saved = new HistorySync(this.history, d.store);
+    this.rolls = new RollFeed(d.stack, this.history);
     this.feed = new Pm2Feed({ ...d, history: this.history }, this.specs, { observe: (name, obs) => this.apply({ name, obs }), settle: () => this.apply(null), reread: () => this.scheduler.kick('<pm2 list>') });
     this.actions = {
       ...d,
@@ -122,7 +126,7 @@ export class Monitor {
     const probed = [...this.specs.values()].filter((spec) => spec.timing !== null);
     return [
       ...probed.map((spec) => ({ name: spec.name, delayMs: () => this.delayOf(spec), tick: (signal: AbortSignal) => this.tick(spec, signal) })),
-      { name: '<pm2 list>', delayMs: () => this.d.reconcileMs ?? 15_000, tick: () => this.feed.reconcile() },
+      { name: '<pm2 list>', delayMs: () => this.d.reconcileMs ?? 15_000, tick: () => this.feed.reconcile().then(() => void this.rolls.poll(this.d.clock.now())) },
       { name: '<metrics>', delayMs: () => 1000, tick: async () => this.publish() },
     ];
   }

@@ -15,6 +15,7 @@ export const RULE_DOCS: Readonly<Record<string, string>> = {
   'dup-port': 'two services on one port',
   'no-logs': 'a service whose output is lost, thrown away or shared',
   'inline-secret': 'a secret written literally in the file',
+  'no-monitor': 'the stack runs without the health monitor: a hung service is never healed',
   'auto-pull': 'a git pull runs on the serving host by itself (start script, cron, systemd, a crontab line a script installs, a webhook receiver)',
   'db-data-in-tmp': 'a database keeps its files under /tmp or /dev/shm, which boot or memory empties',
   'unresolved-path': 'a path is shell syntax nobody expands, or one init left to fill in',

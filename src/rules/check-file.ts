@@ -1,5 +1,6 @@
 import type { EnvLookup } from '../stack/resolve.js';
 import { autoPull } from './checks/auto-pull.js';
+import { noMonitor } from './checks/monitor.js';
 import { inlineSecrets } from './checks/secrets.js';
 import { fileRules } from './file-rules.js';
 import { runRules, withVenvExpectation } from './index.js';
@@ -34,6 +35,6 @@ export async function checkFile(abs: string, display: string, env: EnvLookup): P
   const ctx: RuleContext = { file: display, profile: source.profile, apps: withVenvExpectation(source.apps), ...(source.pulls ? { pulls: source.pulls } : {}) };
   const notes: Finding[] = (source.notes ?? []).map((n) => ({ ...n, file: display }));
   // A file named for development: production's limits mean nothing there; reload is the point (info).
-  const findings = [...notes, ...runRules(ctx, source.devFile ? ['watch-on', 'reload-flag'] : undefined), ...(await structureFindings(source, ctx)), ...autoPull(ctx), ...fileRules(source, ctx, abs), ...inlineSecrets(source.secretText ?? source.text, ctx, source.textKind, source.format)];
+  const findings = [...notes, ...runRules(ctx, source.devFile ? ['watch-on', 'reload-flag'] : undefined), ...(await structureFindings(source, ctx)), ...(source.stack ? noMonitor(source.stack, source.text, display) : []), ...autoPull(ctx), ...fileRules(source, ctx, abs), ...inlineSecrets(source.secretText ?? source.text, ctx, source.textKind, source.format)];
   return { ok: true, findings: findings.sort(byLine).map(({ field: _field, ...f }) => f) };
 }

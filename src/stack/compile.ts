@@ -1,5 +1,6 @@
 import { STACK_ENV_KEY } from './env-key.js';
 import { runtimePaths } from '../util/package-root.js';
+import { holderEnv, isHeld } from './launch-held.js';
 import { toPm2Size } from './units.js';
 import type { Service, Stack } from './types.js';
 
@@ -57,6 +58,8 @@ export function compileService(stack: Stack, s: Service): Pm2App {
     // runtime/python/sitecustomize.py: one write per printed line, and the probe's access lines kept once every 61 s (at most 60 an hour).
     env.PYTHONPATH = [runtimePaths.pythonPath(), s.env.PYTHONPATH].filter(Boolean).join(':');
     if (s.kind === 'uvicorn' && s.health.type === 'http') env.BOTSTACK_PROBE_PATH = s.health.path;
+    // The socket holder's settings (launch-held.ts): its control folder, the health gate, its stop time.
+    if (isHeld(s)) Object.assign(env, holderEnv(stack, s));
     // The hook reads the values itself, from its own environment and the .env file.
     if (redactsLogs(s)) Object.assign(env, { [REDACT_ENV.keys]: s.secrets.join(','), [REDACT_ENV.envFile]: stack.envFile });
   }

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { runtimePaths } from '../util/package-root.js';
+import { heldLaunch, wantsHolder } from './launch-held.js';
 import type { ParsedService } from './schema.js';
 import type { ServiceContext } from './context.js';
 import type { Launch } from './types.js';
@@ -32,7 +33,9 @@ export function buildLaunch(s: ParsedService, ctx: LaunchContext): Launch {
       const args = [s.app, '--host', host, ...(ctx.port !== null ? ['--port', String(ctx.port)] : [])];
       if (s.workers !== undefined) args.push('--workers', String(s.workers));
       if (ctx.reload) args.push('--reload');
-      return python(venv, join(venv, 'bin', 'uvicorn'), [...args, ...extra], s.secrets, ctx);
+      const launch = python(venv, join(venv, 'bin', 'uvicorn'), [...args, ...extra], s.secrets, ctx);
+      // The port outlives each uvicorn: restarts, deploys and heals start the new one beside the old (docs/zero-downtime.md).
+      return wantsHolder(s.kind, [...args, ...extra], ctx.env) ? heldLaunch(launch) : launch;
     }
     case 'python':
       return python(ctx.venv ?? join(ctx.root, 'venv'), abs(ctx.cwd, s.script), extra, s.secrets, ctx);

@@ -1,9 +1,11 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../util/package-root.js';
 import { noteExternal, recallBundle, rememberBundle, type Externals } from './bundle-cache.js';
 import { checkProfileEnv, importCachedBundle, stackExport } from './load-light.js';
+import { isOwnSpecifier, ownPackageFile } from './own-package.js';
 import { problemsFromZod } from './problems.js';
 import { resolveStack, type EnvLookup } from './resolve.js';
 import { stackInputSchema, type Profile } from './schema.js';
@@ -63,8 +65,10 @@ export async function importFile(abs: string): Promise<Record<string, unknown>> 
  * A .ts stack file, bundled by esbuild into one module written beside it, so
  * its package imports resolve exactly as they would from the original. ~80 ms,
  * against ~200-300 ms for tsx's loader hooks; `botstack status` runs this on
- * every call. null when the folder is not writable or a package does not
- * resolve from it: tsx then does it.
+ * every call. In a folder the user cannot write (a root-owned /opt/<project>),
+ * the bundle goes to a private temp folder instead: every package it imports is
+ * pinned by absolute path, so it loads the same from there. null when a package
+ * does not resolve: tsx then does it, and names the package.
  */
 async function importBundled(abs: string): Promise<Record<string, unknown> | null> {
   const cached = recallBundle(abs);
@@ -80,31 +84,40 @@ async function importBundled(abs: string): Promise<Record<string, unknown> | nul
   // Kept for the next call when it can be (stack/bundle-cache.ts), and imported from there.
   const kept = rememberBundle(abs, code, Object.keys(out.metafile.inputs), seen, process.cwd(), builtAt);
   if (kept) return importCachedBundle(kept).catch(notFound);
-  const tmp = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now()}.botstack.mjs`);
+  const written = writeBundle(abs, code);
   try {
-    writeFileSync(tmp, code, { flag: 'wx', mode: 0o600 });
-  } catch {
-    return null;
-  }
-  try {
-    return (await import(pathToFileURL(tmp).href)) as Record<string, unknown>;
+    return (await import(pathToFileURL(written.file).href)) as Record<string, unknown>;
   } catch (err) {
     // A package imported by a module the bundle inlined (say botstack's own source,
     // imported by absolute path) resolves from that module's folder, not this one.
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
     throw err;
   } finally {
-    rmSync(tmp, { force: true });
+    rmSync(written.remove, { force: true, recursive: true });
+  }
+}
+
+function writeBundle(abs: string, text: string): { file: string; remove: string } {
+  const beside = join(dirname(abs), `.${basename(abs)}.${process.pid}.${Date.now()}.botstack.mjs`);
+  try {
+    writeFileSync(beside, text, { flag: 'wx', mode: 0o600 });
+    return { file: beside, remove: beside };
+  } catch {
+    const dir = mkdtempSync(join(tmpdir(), 'botstack-stack-'));
+    writeFileSync(join(dir, 'stack.mjs'), text, { mode: 0o600 });
+    return { file: join(dir, 'stack.mjs'), remove: dir };
   }
 }
 
 /**
  * Packages stay external, each pinned to the file Node would load for the
  * module that imports it (so botstack's own source, inlined by absolute path,
- * still gets botstack's zod: the very instance the CLI uses). botstack's own
- * modules import packages for their bindings only, never for side effects, so
- * their imports are marked free of them: a stack file that takes defineStack
- * from botstack's index then does not load zod for schemas it never uses.
+ * still gets botstack's zod: the very instance the CLI uses), and `botstack`
+ * to the running package, which a global install cannot resolve from there.
+ * botstack's own modules import packages for their bindings only, never for
+ * side effects, so their imports are marked free of them: a stack file that
+ * takes defineStack from botstack's index then does not load zod for schemas it
+ * never uses.
  */
 const packagesFromImporter = (seen: Externals): import('esbuild').Plugin => ({
   name: 'packages-from-importer',
@@ -112,6 +125,12 @@ const packagesFromImporter = (seen: Externals): import('esbuild').Plugin => ({
     const own = `${packageRoot()}${sep}`;
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'inner' || args.path.startsWith('node:')) return undefined;
+      // `botstack` itself is the running package, wherever the stack file is (own-package.ts).
+      const mine = isOwnSpecifier(args.path) ? ownPackageFile(args.path) : null;
+      if (mine) {
+        noteExternal(seen, mine);
+        return { path: mine, external: true };
+      }
       const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
       const path = r.errors.length === 0 && r.path ? r.path : args.path;
       noteExternal(seen, path);

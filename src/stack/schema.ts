@@ -126,9 +126,24 @@ export const stackInputSchema = z
       })
       .strict()
       .optional(),
+    // Every stack gets the health monitor unless it says `monitor: false` (withMonitor).
+    monitor: z.boolean().optional(),
     services: z.array(serviceInputSchema).min(1, 'a stack needs at least one service'),
   })
-  .strict();
+  .strict()
+  .transform(withMonitor);
 export type StackInput = z.input<typeof stackInputSchema>;
+
+/**
+ * Healing is the product: a stack without the monitor runs with no probes, no
+ * heals and no alerts, and nothing says so. So the monitor is implicit: added
+ * last, named `monitor` (or `botstack-monitor` when a service already has that
+ * name), unless the stack declares one itself or says `monitor: false`.
+ */
+function withMonitor<T extends { monitor?: boolean | undefined; services: { name: string; kind: string }[] }>(stack: T): T {
+  if (stack.monitor === false || stack.services.some((s) => s.kind === 'monitor')) return stack;
+  const name = stack.services.some((s) => s.name === 'monitor') ? 'botstack-monitor' : 'monitor';
+  return { ...stack, services: [...stack.services, { name, kind: 'monitor' as const }] };
+}
 export type ParsedStack = z.output<typeof stackInputSchema>;
 export type ParsedService = z.output<typeof serviceInputSchema>;

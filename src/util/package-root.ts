@@ -20,10 +20,17 @@ export function packageRoot(): string {
   }
 }
 
+/** The version in botstack's own package.json: what `botstack --version` prints. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Entry points that pm2 runs; compiled JS, so apps never pay for a TS loader. */
 export const runtimePaths = {
   monitorMain: () => join(packageRoot(), 'dist', 'src', 'monitor', 'main.js'),
   envExec: () => join(packageRoot(), 'runtime', 'envexec.py'),
+  /** The socket holder pm2 runs for a uvicorn service: the port outlives each uvicorn (docs/zero-downtime.md). */
+  sockhold: () => join(packageRoot(), 'runtime', 'sockhold.py'),
   /** Put first on a Python service's PYTHONPATH: its sitecustomize.py line-buffers output and quiets probe access lines. */
   pythonPath: () => join(packageRoot(), 'runtime', 'python'),
   /** Preloaded into the pm2 daemon so `pm2 reloadLogs` drops no queued line (src/pm2/daemon-options.ts). */

@@ -10,7 +10,7 @@ import ts from 'typescript';
 /** Bottom to top. A room may import its own layer or any layer below. */
 export const LAYERS: readonly (readonly string[])[] = [
   ['util'],
-  ['stack', 'probes', 'pm2'],
+  ['stack', 'probes', 'pm2', 'docker'],
   ['rules', 'monitor', 'metrics', 'alerts', 'init', 'export'],
   ['ops'],
   ['cli'],

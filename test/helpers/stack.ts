@@ -22,6 +22,8 @@ export function botStackInput(root: string, ports: Ports, opts: { monitor?: bool
   return {
     name: 'test-bot',
     root,
+    // Without opts.monitor the stack runs unwatched, as the controls need: say so (the schema adds one otherwise).
+    ...(opts.monitor ? {} : { monitor: false }),
     services: [
       { name: 'mongod', kind: 'mongod', binary: MONGOD_STANDIN, port: ports.mongo },
       { name: 'api', kind: 'uvicorn', app: 'api_v2.app:app', port: ports.api, env: { MONGO_PORT: String(ports.mongo) }, dependsOn: ['mongod'] },

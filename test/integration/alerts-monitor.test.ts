@@ -85,7 +85,9 @@ describe('alerts from the monitor (real pm2, real uvicorn, a local Bot API and w
   }, 150_000);
 
   it('a hung api (SIGSTOP): exactly one "unhealthy" and one "recovered", nothing for its blocked dependents', async () => {
-    const api = await b.d.proc('api');
+    // The api runs under the socket holder: what hangs is its uvicorn, the holder's child (docs/zero-downtime.md).
+    const state = JSON.parse(readFileSync(join(b.root, 'logs', 'sockhold', 'api', 'state.json'), 'utf8')) as { child: number };
+    const api = { pid: state.child };
     process.kill(api.pid, 'SIGSTOP');
     cleanup.add(() => {
       try {

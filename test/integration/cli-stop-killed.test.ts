@@ -13,9 +13,12 @@ describe('botstack stop names a service pm2 had to SIGKILL', () => {
     const d = await startPm2(cleanup);
     const root = makeProject();
     const ignoreInt = 'import signal, time; signal.signal(signal.SIGINT, signal.SIG_IGN); print("ready", flush=True); time.sleep(600)';
-    const config = stackFile({ name: 'stubborn', root, services: [{ name: 'stubborn', kind: 'command', command: '/usr/bin/python3', args: ['-c', ignoreInt], stop: { timeout: '1s' } }] }, root);
+    const config = stackFile({ name: 'stubborn', root, monitor: false, services: [{ name: 'stubborn', kind: 'command', command: '/usr/bin/python3', args: ['-c', ignoreInt], stop: { timeout: '1s' } }] }, root);
     const env = { PM2_HOME: d.home, PATH: process.env.PATH };
-    expect((await cli(['start', '--config', config], env)).code).toBe(0);
+    const start = await cli(['start', '--config', config], env);
+    expect(start.code).toBe(0);
+    // monitor: false is said out loud on every start.
+    expect(start.stderr).toBe('botstack: warning: stubborn runs without the health monitor (monitor: false): a service that hangs will not be healed; remove monitor: false to have one\n');
     const r = await cli(['stop', '--config', config], env);
     expect(r.stdout).toMatch(/^stubborn {2}KILLED after \d+\.\d s: it did not exit within its stop timeout \(1\.0 s\), so pm2 sent SIGKILL$/m);
     expect(r.stdout).toContain('had to be killed: stubborn; check their logs for an unclean shutdown (botstack logs stubborn) or raise stop.timeout\n');

@@ -44,8 +44,9 @@ describe('botstack init --from, round trip through check and a real pm2 start', 
     expect(start.stderr).not.toMatch(/error|failed/i);
     expect(start.code).toBe(0);
 
-    const list = await d.until('all four online', (l) => ['mongod', 'api', 'web', 'bot'].every((n) => l.some((p) => p.name === n && p.status === 'online')), 60_000);
-    expect(list.map((p) => p.name).sort()).toEqual(['api', 'bot', 'mongod', 'web']);
+    // The four services init found, and the monitor every stack gets.
+    const list = await d.until('all five online', (l) => ['mongod', 'api', 'web', 'bot', 'monitor'].every((n) => l.some((p) => p.name === n && p.status === 'online')), 60_000);
+    expect(list.map((p) => p.name).sort()).toEqual(['api', 'bot', 'mongod', 'monitor', 'web']);
     for (const [port, path] of [[api, '/health'], [web, '/api/health']] as const) {
       const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(10_000) });
       expect(res.status).toBe(200);

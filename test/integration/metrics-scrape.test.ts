@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Pm2App } from '../../src/stack/compile.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pids, startBenchStack, type BenchStack } from '../../scripts/bench-monitor-harness.js';
+import { startBenchStack, type BenchStack } from '../../scripts/bench-monitor-harness.js';
 import { waitFor } from '../../src/util/timeout.js';
 import { Cleanup } from '../helpers/cleanup.js';
 import { freePort } from '../helpers/ports.js';
@@ -65,7 +66,9 @@ describe('/metrics from a real monitor under pm2', () => {
     const before = await until(url, 'api up', (t) => v(t, 'botstack_service_up', { service: 'api' }) === 1);
     const heals0 = v(before, 'botstack_heals_total', { service: 'api' })!;
     const count0 = Number(/botstack_probe_duration_seconds_count\{service="api"\} (\d+)/.exec(before)![1]);
-    frozen = (await pids(b.d)).api![0];
+    // The api runs under the socket holder: freeze its uvicorn, the holder's child; the heal's roll reaches the
+    // restart history through the holder's state file on the monitor's 15 s pm2-list grid.
+    frozen = (JSON.parse(readFileSync(join(b.root, 'logs', 'sockhold', 'api', 'state.json'), 'utf8')) as { child: number }).child;
     process.kill(frozen, 'SIGSTOP');
     const down = await until(url, 'api up = 0', (t) => v(t, 'botstack_service_up', { service: 'api' }) === 0);
     expect(v(down, 'botstack_service_up', { service: 'web' })).toBe(1);

@@ -7,6 +7,7 @@ import { waitHealthy } from '../../src/ops/shared/readiness.js';
 import { compileStack } from '../../src/stack/compile.js';
 import { loadStack } from '../../src/rules/stack-load.js';
 import type { Stack } from '../../src/stack/types.js';
+import { controlDir, readHolderState } from '../../src/stack/rolling.js';
 import { waitFor } from '../../src/util/timeout.js';
 import { pidAlive } from '../../src/util/proctree.js';
 import { Cleanup } from '../helpers/cleanup.js';
@@ -104,22 +105,27 @@ describe('botstack deploy (real git, real pm2, real uvicorn, real monitor)', () 
     expect(head()).toBe(from);
   });
 
+  // api runs under the socket holder (docs/zero-downtime.md): a deploy rolls its uvicorn, so pm2's
+  // pid and restart count stay, the pid that answers changes, and the old one serves during the slow start.
+  const servedPid = async () => ((await (await fetch(`http://127.0.0.1:${ports.api}/health`)).json()) as { pid: number }).pid;
+
   it('a commit that changes only api_v2/: only api restarts (slowly, and the monitor holds off), the new route answers', async () => {
     const before = await pids();
+    const servedBefore = await servedPid();
     const restartsBefore = (await d.proc('api')).restarts;
     writeFileSync(join(p.root, 'run', 'slow-start'), '');
     const r = await deploy(['--health-timeout', '60s']);
     rmSync(join(p.root, 'run', 'slow-start'));
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^monitor: holding api \(lease \d+ s\)$/m);
-    expect(r.stdout).toMatch(/^api: restarted, healthy in \d+\.\d s \(pid \d+ -> \d+\)$/m);
+    expect(r.stdout).toMatch(/^api: restarted, healthy in \d+\.\d s \(uvicorn pid \d+ -> \d+, rolling\)$/m);
     expect(r.code).toBe(0);
     const after = await pids();
-    expect(after.api).not.toBe(before.api);
-    for (const n of ['mongod', 'web', 'bot', 'monitor']) expect(after[n], n).toBe(before[n]);
+    for (const n of ['mongod', 'api', 'web', 'bot', 'monitor']) expect(after[n], n).toBe(before[n]);
+    expect(await servedPid()).not.toBe(servedBefore);
     expect(await get(ports.api, '/version')).toEqual({ status: 200, body: '{"version":1}' });
-    // One restart, the deploy's: the monitor saw api fail its probes for seconds past its grace and did not heal it.
-    expect((await d.proc('api')).restarts).toBe(restartsBefore + 1);
+    // The deploy's restart was a roll: pm2's process did not restart, and the monitor healed nothing.
+    expect((await d.proc('api')).restarts).toBe(restartsBefore);
     expect((await monitorReport()).services.api?.heals).toBe(0);
     const rec = records().at(-1)!;
     expect(rec).toMatchObject({ result: 'deployed', to: head(), services: ['api'], scheduled: false });
@@ -140,8 +146,10 @@ describe('botstack deploy (real git, real pm2, real uvicorn, real monitor)', () 
     const good = head();
     p.commit({ 'api_v2/app.py': API_BROKEN }, 'api: broken health');
     const r = await deploy();
-    expect(r.stderr).toContain(`botstack: deploy of ${p.git(p.dev, 'rev-parse', '--short=7', 'HEAD')} failed at api: http probe: `);
-    expect(r.stderr).toContain(`; rolled back to ${good.slice(0, 7)}, api healthy on it\n  last log lines of api:\n`);
+    // The new process failed its in-process health gate and never served; the old one kept serving the old code.
+    expect(r.stderr).toContain(`botstack: deploy of ${p.git(p.dev, 'rev-parse', '--short=7', 'HEAD')} failed at api: the new process served no request (`);
+    expect(r.stderr).toMatch(/GET \/health answered 500\)?\); the old one \(pid \d+\) keeps serving/);
+    expect(r.stderr).toContain(`; rolled back to ${good.slice(0, 7)}, api never stopped serving it\n  last log lines of api:\n`);
     expect(r.stderr).toMatch(/^ {2}api\.(err|out) \| /m);
     expect(r.stdout).toMatch(/^rolling back the checkout to [0-9a-f]{7}$/m);
     expect(r.code).toBe(1);
@@ -150,14 +158,14 @@ describe('botstack deploy (real git, real pm2, real uvicorn, real monitor)', () 
     expect(await get(ports.api, '/version')).toEqual({ status: 200, body: '{"version":1}' });
     const rec = records().at(-1)!;
     expect(rec).toMatchObject({ result: 'rolled-back', from: good, failedService: 'api' });
-    expect((rec.steps as { step: string }[]).map((s) => s.step)).toEqual(['fetch', 'check', 'checkout', 'restart', 'rollback-checkout', 'rollback-restart']);
+    expect((rec.steps as { step: string }[]).map((s) => s.step)).toEqual(['fetch', 'check', 'checkout', 'restart', 'rollback-checkout']);
   }, 120_000);
 
   it('a commit with a syntax error: the crash ends the wait at once (not at the 60 s deadline), and it rolls back', async () => {
     const good = head();
     p.commit({ 'api_v2/app.py': `${API_V1}\n\ndef oops(:\n    pass\n` }, 'api: a typo');
     const r = await deploy(['--health-timeout', '60s']);
-    expect(r.stderr).toContain('failed at api: the new process exited and pm2 started it again (it crashes on start); rolled back to');
+    expect(r.stderr).toContain('failed at api: the new process served no request (exited with code 1 before it was ready (its log says why)); the old one (pid ');
     expect(r.stderr).toContain('SyntaxError');
     expect(r.code).toBe(1);
     expect(head()).toBe(good);
@@ -240,6 +248,7 @@ describe('botstack deploy (real git, real pm2, real uvicorn, real monitor)', () 
   it('two deploys at once: the second is refused naming the first; the first SIGKILLed after its checkout; status says so; the next deploy finishes it', async () => {
     const from = head();
     const before = await pids();
+    const webChild = readHolderState(controlDir(stack.logDir, 'web'))?.child;
     const to = p.commit({ 'web/app.py': `${WEB_APP}\n\n@app.get("/api/version")\ndef version():\n    return {"web": 2}\n` }, 'web: /api/version');
     const child = spawn(process.execPath, [join(REPO, 'bin', 'botstack.js'), 'deploy', '--config', p.config], { env: env({ BOTSTACK_DEPLOY_PAUSE: 'checkout' }), stdio: ['ignore', 'pipe', 'pipe'] });
     cleanup.add(() => child.pid && pidAlive(child.pid) && process.kill(child.pid, 'SIGKILL'));
@@ -270,7 +279,8 @@ describe('botstack deploy (real git, real pm2, real uvicorn, real monitor)', () 
     expect(next.stdout).toContain(`already checked out ${to.slice(0, 7)}\n`);
     expect(next.stdout).toMatch(/^web: restarted, healthy in/m);
     expect(next.code, next.stderr).toBe(0);
-    expect((await pids()).web).not.toBe(before.web);
+    // web is held: the deploy rolled its uvicorn, pm2's process (the holder) stayed.
+    expect(readHolderState(controlDir(stack.logDir, 'web'))?.child).not.toBe(webChild);
     expect((await get(ports.web, '/api/version')).body).toBe('{"web":2}');
     expect(existsSync(join(p.root, 'logs', 'deploy.journal.json'))).toBe(false);
   }, 180_000);

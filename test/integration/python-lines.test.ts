@@ -47,6 +47,7 @@ describe('whole lines from Python services under pm2, on a busy machine', () => 
     const stack = mustLoad({
       name: 'lines',
       root: dir,
+      monitor: false,
       services: [
         printer('botstack'),
         printer('killed', { env: { MARKER: join(dir, 'killed.ran'), THEN: 'kill' } }),
@@ -67,12 +68,12 @@ describe('whole lines from Python services under pm2, on a busy machine', () => 
   it('botstack: every one of 10,000 prints arrives as one stamped line, whole and in order', async () => {
     await printed('botstack', ': done\n');
     expect(bodies(logOf('botstack'))).toEqual([...expected, 'done']);
-  });
+  }, 120_000);
 
   it('also through runtime/envexec.py (a service with secrets)', async () => {
     await printed('envexec', ': done\n');
     expect(bodies(logOf('envexec'))).toEqual([...expected, 'done']);
-  });
+  }, 120_000);
 
   it('SIGKILLed right after: every line written before the last newline reached the log, once', async () => {
     await printed('killed', `: a ${LINES - 1} b\n`);
@@ -81,7 +82,7 @@ describe('whole lines from Python services under pm2, on a busy machine', () => 
     expect(got.slice(0, LINES)).toEqual(expected);
     // The unfinished line was never written (it sat in the line buffer): nothing half-stamped follows.
     expect(got.slice(LINES)).toEqual([]);
-  });
+  }, 120_000);
 
   it('control: PYTHONUNBUFFERED=1 alone (plain pm2) splits lines', async () => {
     await waitFor('plain finished', () => (readFileSync(logOf('plain'), 'utf8').includes('done') ? true : undefined), { timeoutMs: 90_000, intervalMs: 200 });
@@ -90,5 +91,5 @@ describe('whole lines from Python services under pm2, on a busy machine', () => 
     console.log(`plain pm2: ${split.length} fragments in ${got.length} stamped lines for ${LINES} prints`);
     expect(split.length).toBeGreaterThan(0);
     expect(got).not.toEqual([...expected, 'done']);
-  });
+  }, 120_000);
 });

@@ -15,7 +15,7 @@ import { compileStack, mustLoad } from '../helpers/stack.js';
 const FLUSH_MS = 5000;
 
 function dbApp(root: string, name: string, port: number): Pm2App {
-  const stack = mustLoad({ name: 'graceful', root, services: [{ name, kind: 'mongod', binary: MONGOD_STANDIN, port, dbpath: name, args: ['--flush-ms', String(FLUSH_MS)] }] });
+  const stack = mustLoad({ name: 'graceful', root, monitor: false, services: [{ name, kind: 'mongod', binary: MONGOD_STANDIN, port, dbpath: name, args: ['--flush-ms', String(FLUSH_MS)] }] });
   return compileStack(stack)[0]!;
 }
 

@@ -1,3 +1,4 @@
+import { runtimePaths } from '../../src/util/package-root.js';
 import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +83,7 @@ describe('a botstack stack started in a real pm2', () => {
   it('runs every app with watch off, its memory limit, kill_timeout and restart policy', async () => {
     const byName = new Map((await d.client.list()).map((p) => [p.name, p]));
     expect(byName.get('mongod')).toMatchObject({ watch: false, maxMemoryRestart: null, killTimeout: 60_000, minUptime: 15_000, maxRestarts: 10, autorestart: true });
-    expect(byName.get('api')).toMatchObject({ watch: false, maxMemoryRestart: 512 * 1024 ** 2, killTimeout: 15_000, interpreter: `${root}/venv/bin/python`, execPath: `${root}/venv/bin/uvicorn` });
+    expect(byName.get('api')).toMatchObject({ watch: false, maxMemoryRestart: 512 * 1024 ** 2, killTimeout: 15_000, interpreter: `${root}/venv/bin/python`, execPath: runtimePaths.sockhold() });
     expect(byName.get('bot')).toMatchObject({ watch: false, maxMemoryRestart: 300 * 1024 ** 2, killTimeout: 10_000 });
   });
 

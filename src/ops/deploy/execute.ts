@@ -98,14 +98,15 @@ export async function execute(x: ExecuteInput): Promise<ExecuteResult> {
     }
     journal('rollback');
     await back();
-    const again = p.plan.services.filter((n) => out.restarted.includes(n) || n === f.name);
+    // A service whose new process never served (held, failed its gate) is still on the old code: it is not restarted again.
+    const again = p.plan.services.filter((n) => out.restarted.includes(n) || (n === f.name && !f.oldServing));
     // The old code ran minutes ago: a slow start now is load, not breakage, so the way back waits longer.
     const undo = await restartInOrder(x.client, x.stack, again, { ...opts, step: 'rollback-restart', deadlineMs: (s) => Math.max(x.deadlineMs(s), ROLLBACK_DEADLINE_MS) });
     clearJournal(x.journalFile);
     if (undo.failed) {
       return { result: 'failed', restarted: out.restarted, error: `${f.name}: ${f.reason}; rollback failed at ${undo.failed.name}: ${undo.failed.reason}`, failedService: f.name, errorLines: [`botstack: deploy of ${short(p.to)} failed at ${f.name}: ${f.reason}`, ...failLines, `botstack: the rollback to ${short(p.from)} failed too: ${undo.failed.name} is not healthy (${undo.failed.reason}); look now: botstack status`] };
     }
-    return { result: 'rolled-back', restarted: out.restarted, error: `${f.name}: ${f.reason}`, failedService: f.name, errorLines: [`botstack: deploy of ${short(p.to)} failed at ${f.name}: ${f.reason}; rolled back to ${short(p.from)}, ${again.join(', ')} healthy on it`, ...failLines] };
+    return { result: 'rolled-back', restarted: out.restarted, error: `${f.name}: ${f.reason}`, failedService: f.name, errorLines: [`botstack: deploy of ${short(p.to)} failed at ${f.name}: ${f.reason}; rolled back to ${short(p.from)}, ${[...again.map((n) => `${n} healthy on it`), ...(f.oldServing ? [`${f.name} never stopped serving it`] : [])].join(', ')}`, ...failLines] };
   } finally {
     await hold.release();
   }

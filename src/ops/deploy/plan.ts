@@ -1,6 +1,7 @@
 import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import { startLevels } from '../../stack/order.js';
 import type { Service, Stack } from '../../stack/types.js';
+import { unheld } from '../../stack/launch-held.js';
 
 // Which services a set of changed paths touches, and in what order they
 // restart. Pure: the changed paths (relative to the git top level) and the
@@ -40,7 +41,9 @@ export function ownedPaths(s: Service, top: string, root: string): string[] {
   };
   if (s.kind === 'uvicorn') {
     // "api_v2.app:app": the package folder api_v2/, or a top-level module api_v2.py.
-    const app = s.launch.args[0] ?? '';
+    // The app is the first argument of uvicorn itself: after the holder and envexec.py's env file, if any.
+    const own = unheld(s.launch);
+    const app = (own.script.endsWith('envexec.py') ? own.args[2] : own.args[0]) ?? '';
     const pkg = app.split(':')[0]?.split('.')[0] ?? '';
     const base = rel(s.cwd);
     const prefix = base === '' ? '' : `${base}/`;

@@ -12,6 +12,8 @@ export interface RestartFailure {
   readonly name: string;
   readonly reason: string;
   readonly logs: readonly string[];
+  /** Its new process failed before serving: the old one kept serving the old code, so the way back need not restart it. */
+  readonly oldServing?: boolean;
 }
 
 export interface RestartOutcome {
@@ -41,15 +43,17 @@ export async function restartInOrder(client: Pm2Client, stack: Stack, names: rea
       skipped.push(name);
       continue;
     }
-    const r = await o.steps.time(o.step, name, () => runRestart(client, stack, s, o.signal, o.deadlineMs(s), true), (x) => x.readiness.ok);
-    const pids = `pid ${r.oldPid > 0 ? r.oldPid : '-'} -> ${r.newPid > 0 ? r.newPid : '-'}`;
+    const cause = o.step === 'restart' ? 'deploy' : 'rollback';
+    const r = await o.steps.time(o.step, name, () => runRestart(client, stack, s, o.signal, o.deadlineMs(s), true, cause), (x) => x.readiness.ok);
+    const pids = `${r.rolled ? 'uvicorn pid' : 'pid'} ${r.oldPid > 0 ? r.oldPid : '-'} -> ${r.newPid > 0 ? r.newPid : '-'}${r.rolled ? ', rolling' : ''}`;
     if (r.readiness.ok) {
       o.say(`${name}: restarted, healthy in ${fmtSeconds(r.readiness.ms)} (${pids})`);
       restarted.push(name);
       continue;
     }
-    o.say(`${name}: restarted but NOT healthy after ${fmtSeconds(r.readiness.ms)}: ${r.readiness.reason} (${pids})`);
-    return { restarted, skipped, failed: { name, reason: r.readiness.reason, logs: r.logs } };
+    if (r.oldServing) o.say(`${name}: NOT restarted after ${fmtSeconds(r.readiness.ms)}: ${r.readiness.reason}`);
+    else o.say(`${name}: restarted but NOT healthy after ${fmtSeconds(r.readiness.ms)}: ${r.readiness.reason} (${pids})`);
+    return { restarted, skipped, failed: { name, reason: r.readiness.reason, logs: r.logs, ...(r.oldServing ? { oldServing: true } : {}) } };
   }
   return { restarted, skipped, failed: null };
 }

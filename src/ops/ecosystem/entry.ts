@@ -5,6 +5,7 @@ import { compileStack, type Pm2App } from '../../stack/compile.js';
 import { profileFromArgv, stackExport } from '../../stack/load.js';
 import { fromInput } from '../../rules/stack-load.js';
 import { checkFiles } from '../../stack/files.js';
+import { hookOwnPackageForRequire } from '../../stack/own-package.js';
 import { formatProblem } from '../../stack/problems.js';
 import { deployJobApp } from '../../stack/deploy-job.js';
 
@@ -18,8 +19,7 @@ export class InvalidStackError extends Error {
  * prints every one of them and throws, so pm2 starts nothing at all.
  */
 export function appsFromFile(file: string, argv: readonly string[] = process.argv): Pm2App[] {
-  const require = createRequire(file);
-  const input = stackExport(require(file) as Record<string, unknown>);
+  const input = stackExport(requireStack(file));
   const profile = profileFromArgv(argv);
   const result = fromInput(input, file, profile ? { profile } : {});
   const problems = result.ok ? checkFiles(result.stack) : result.problems;
@@ -42,4 +42,14 @@ export function appsFromFile(file: string, argv: readonly string[] = process.arg
     process.stderr.write(`\n*** botstack: DEVELOPMENT profile${reloading.length ? `, --reload ON for ${reloading.join(', ')}` : ''}. Never run this on the production VPS. ***\n\n`);
   }
   return apps;
+}
+
+/** require() with `botstack` mapped to this package: the stack's folder may have no node_modules (own-package.ts). */
+function requireStack(file: string): Record<string, unknown> {
+  const unhook = hookOwnPackageForRequire();
+  try {
+    return createRequire(file)(file) as Record<string, unknown>;
+  } finally {
+    unhook();
+  }
 }

@@ -1,7 +1,10 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, line, type CliIO } from '../../util/io.js';
 import { loadConfig } from '../shared/context.js';
 import { ExportInputError } from '../../export/errors.js';
+import { MONITOR_DIR } from '../../export/monitor.js';
+import { monitorBundle } from '../../export/monitor-bundle.js';
 import { exportStack } from '../../export/render.js';
 import { TARGETS, type Target } from '../../export/types.js';
 import { writeFiles, yamlToStream, type Written } from '../../export/write.js';
@@ -14,6 +17,8 @@ export interface ExportCommandOptions {
   readonly out?: string;
   readonly namespace?: string;
   readonly image: readonly string[];
+  /** false: compose without botstack's monitor container (`--no-monitor`). */
+  readonly monitor?: boolean;
   readonly force?: boolean;
   readonly json?: boolean;
 }
@@ -31,8 +36,17 @@ export async function runExport(io: CliIO, target: string, opts: ExportCommandOp
   const dir = resolve(io.cwd, opts.out !== undefined && !toStdout ? opts.out : defaultOut(t));
   const shown = toStdout ? '<dir>' : show(io.cwd, dir);
   try {
-    const result = exportStack(stack, t, { ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}), images: opts.image, outDisplay: shown });
-    const written: Written[] = toStdout ? [] : writeFiles(dir, result.files, opts.force === true);
+    const result = exportStack(stack, t, {
+      ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
+      images: opts.image,
+      outDisplay: shown,
+      ...(opts.monitor === false ? { monitor: false } : {}),
+      ...(toStdout ? {} : { outDir: dir }),
+      requirements: existsSync(join(stack.root, 'requirements.txt')),
+    });
+    // The monitor's code is bundled here, not in the pure render: it reads this botstack's own files.
+    const files = !toStdout && result.files.some((f) => f.path.startsWith(`${MONITOR_DIR}/`)) ? [...result.files, await monitorBundle()] : result.files;
+    const written: Written[] = toStdout ? [] : writeFiles(dir, files, opts.force === true);
     for (const w of result.warnings) line(io.stderr, `botstack: warning: ${w}`);
     if (opts.json) {
       io.stdout.write(JSON.stringify({ target: t, out: toStdout ? '-' : dir, files: toStdout ? result.files : written, warnings: result.warnings, next: result.next }, null, 2) + '\n');

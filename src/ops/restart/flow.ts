@@ -21,12 +21,13 @@ export async function restartFlow(io: CliIO, config: string, name: string, force
     }
     line(io.stdout, `restarting ${name}...`);
     const r = await runRestart(client, stack, s, io.signal);
-    const pids = `pid ${r.oldPid > 0 ? r.oldPid : '-'} -> ${r.newPid > 0 ? r.newPid : '-'}`;
+    const pids = `${r.rolled ? 'uvicorn pid' : 'pid'} ${r.oldPid > 0 ? r.oldPid : '-'} -> ${r.newPid > 0 ? r.newPid : '-'}${r.rolled ? ', rolling: the port stayed open' : ''}`;
     if (r.readiness.ok) {
       line(io.stdout, `${name} restarted: healthy in ${fmtSeconds(r.readiness.ms)} (${pids})`);
       return EXIT.OK;
     }
-    line(io.stderr, `${name} restarted but NOT healthy after ${fmtSeconds(r.readiness.ms)}: ${r.readiness.reason} (${pids})`);
+    if (r.oldServing) line(io.stderr, `${name} NOT restarted after ${fmtSeconds(r.readiness.ms)}: ${r.readiness.reason}`);
+    else line(io.stderr, `${name} restarted but NOT healthy after ${fmtSeconds(r.readiness.ms)}: ${r.readiness.reason} (${pids})`);
     if (r.logs.length > 0) line(io.stderr, `  last log lines of ${name}:\n${r.logs.join('\n')}`);
     line(io.stderr, `next: botstack logs ${name} --errors`);
     return EXIT.FAIL;

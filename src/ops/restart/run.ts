@@ -5,6 +5,8 @@ import { failureExcerpt, failureRedactor } from '../shared/excerpt.js';
 import { probeOnce } from '../shared/probe-once.js';
 import { waitHealthy, type Readiness } from '../shared/readiness.js';
 import { isRunning } from '../status/health.js';
+import type { RollCause } from '../../stack/rolling.js';
+import { rollRestart } from './roll.js';
 
 // Restart one service through pm2 and wait until it is healthy again. A service
 // whose dependency is down would only crash-loop, so that is refused unless forced.
@@ -30,12 +32,24 @@ export interface RestartResult {
   readonly oldPid: number;
   readonly newPid: number;
   readonly logs: readonly string[];
+  /** A rolling restart under the socket holder (the pids are uvicorn's, pm2's holder kept its own). */
+  readonly rolled?: true;
+  /** The new process failed before it served: the old one is still serving, on the code it had. */
+  readonly oldServing?: true;
 }
 
-/** `failOnCrash`: stop waiting as soon as the new process exits (pm2 counts a restart), instead of at the deadline. */
-export async function runRestart(client: Pm2Client, stack: Stack, s: Service, signal?: AbortSignal, deadlineMs?: number, failOnCrash = false): Promise<RestartResult> {
+/**
+ * `failOnCrash`: stop waiting as soon as the new process exits (pm2 counts a restart), instead of at the deadline.
+ * A held uvicorn service that is running rolls instead (roll.ts): the new process beside the old, health-gated,
+ * and the port never closes; pm2's restart is the fallback when its holder does not answer.
+ */
+export async function runRestart(client: Pm2Client, stack: Stack, s: Service, signal?: AbortSignal, deadlineMs?: number, failOnCrash = false, cause: RollCause = 'restart'): Promise<RestartResult> {
   const before = await client.get(s.name);
   const oldPid = before && isRunning(before) ? before.pid : 0;
+  if (oldPid > 0) {
+    const r = await rollRestart(client, stack, s, cause, { ...(signal ? { signal } : {}), ...(deadlineMs !== undefined ? { deadlineMs } : {}) });
+    if (r) return { readiness: r.readiness, oldPid: r.oldPid, newPid: r.newPid, logs: r.logs, rolled: true, ...(r.oldServing ? { oldServing: true as const } : {}) };
+  }
   // pm2 cannot restart what it never saw; then this is a start.
   if (before) await client.restart(s.name, s.stopTimeoutMs + 30_000);
   else await client.start([compileService(stack, s)], 30_000);

@@ -32,6 +32,8 @@ export async function startFlow(io: CliIO, config: string, names: readonly strin
       throw new CliError('start interrupted; what already started keeps running (botstack status shows it, botstack stop stops it)', EXIT.FAIL);
     });
     line(r.ok ? io.stdout : io.stderr, startSummary(r, stack.name, performance.now() - t0));
+    // Healing is the product: a stack that opted out of the monitor hears it on every start.
+    if (!stack.services.some((s) => s.kind === 'monitor')) line(io.stderr, `botstack: warning: ${stack.name} runs without the health monitor (monitor: false): a service that hangs will not be healed; remove monitor: false to have one`);
     const job = r.ok && stack.deploy ? await (await import('../deploy/job.js')).ensureDeployJob(client, stack, io.env) : null;
     if (job) line(io.stdout, job);
     return r.ok ? EXIT.OK : EXIT.FAIL;

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { toProcessInfo, type ProcessInfo } from '../../pm2/types.js';
 
 // What `pm2 resurrect` would bring back: dump.pm2 (written by `pm2 save`) set
@@ -71,4 +71,20 @@ export function compareDump(saved: readonly ProcessInfo[], running: readonly Pro
 export function describeDifference(d: DumpDifference): string {
   if (d.field === '(app)') return d.saved === 'absent' ? `${d.service} runs but is not in the saved list` : `${d.service} is in the saved list but not running`;
   return `${d.service}.${d.field} is ${d.saved} in the saved list, ${d.running} running`;
+}
+
+/**
+ * Saved paths that do not resolve now: at boot, resurrect would fail to start
+ * those apps. A stack in the user's folder runs botstack's own files (the
+ * monitor's main, envexec.py) from the global install, so a botstack removed or
+ * installed under another Node breaks them.
+ */
+export function unresolvedPaths(saved: readonly Record<string, any>[]): string[] {
+  const out: string[] = [];
+  for (const env of saved) {
+    for (const [what, p] of [['script', env.pm_exec_path], ['interpreter', env.exec_interpreter], ['cwd', env.pm_cwd]] as const) {
+      if (typeof p === 'string' && isAbsolute(p) && !existsSync(p)) out.push(`${String(env.name)}'s ${what} ${p} does not exist`);
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { ProcessInfo } from '../../pm2/types.js';
 import type { Stack } from '../../stack/types.js';
-import { compareDump, describeDifference, dumpFile, dumpInfo, readDump } from './dump.js';
+import { compareDump, describeDifference, dumpFile, dumpInfo, readDump, unresolvedPaths } from './dump.js';
 import type { StartupPlan } from './plan.js';
 import { pm2Cli, tailText, type Runner } from './run.js';
 import { unitValue } from './unit.js';
@@ -25,6 +25,7 @@ export function verifyResurrect(plan: Pick<StartupPlan, 'pm2Home'>, stack: Stack
   if (missing.length > 0) lines.push(`fail  not in ${dumpFile(plan.pm2Home)}: ${missing.join(', ')}; start them (botstack start), then run botstack startup again`);
   for (const a of saved.filter((x) => x.watch)) lines.push(`fail  ${a.name} is saved with watch on; resurrect would restart it on every file change. Restart it from the stack (botstack restart ${a.name}) and save again`);
   for (const d of compareDump(saved, running)) lines.push(`fail  ${describeDifference(d)}; run: PM2_HOME=${plan.pm2Home} pm2 save`);
+  for (const u of unresolvedPaths(dump.apps)) lines.push(`fail  ${u}; resurrect at boot would not start it. Start the stack again (botstack start), then run botstack startup again`);
   if (lines.length > 0) return { ok: false, lines };
   return { ok: true, lines: [`ok    resurrect would restore ${saved.length} app${saved.length === 1 ? '' : 's'} (${saved.map((a) => a.name).join(', ')}) with watch off and the running limits`] };
 }

@@ -52,8 +52,14 @@ describe('botstack export', () => {
     const r = await exp(['compose', '--json', '--out', 'x']);
     const j = JSON.parse(r.stdout) as { target: string; files: { path: string; state: string }[]; next: string[] };
     expect(j.target).toBe('compose');
+    expect(j.files.map((f) => f.path)).toEqual(['compose.yaml', '.env.example', 'Dockerfile', 'Dockerfile.dockerignore', 'monitor/Dockerfile', 'monitor/stack.json', 'monitor/botstack-monitor.mjs']);
+    expect(j.next.at(-1)).toBe('docker compose -p telegram-bot -f x/compose.yaml up -d --build');
+  });
+
+  it('--no-monitor leaves the monitor container, its folder and its socket mount out', async () => {
+    const r = await exp(['compose', '--json', '--no-monitor', '--out', 'y']);
+    const j = JSON.parse(r.stdout) as { files: { path: string }[] };
     expect(j.files.map((f) => f.path)).toEqual(['compose.yaml', '.env.example', 'Dockerfile', 'Dockerfile.dockerignore']);
-    expect(j.next.at(-1)).toBe('docker compose -f x/compose.yaml up -d');
   });
 
   it('--out - prints one YAML stream that kubectl can apply, and says what it left out', async () => {

@@ -15,7 +15,9 @@ const portable = (text: string): string => text.split(REPO).join('<repo>');
 
 describe.each(['ours', 'demo'] as const)('%s stack', (which) => {
   it.each(['compose', 'k8s'] as const)('%s matches the golden files', async (target: Target) => {
-    const r = exportStack(await load(which), target, { outDisplay: `deploy/${target}`, ...(target === 'k8s' ? { namespace: 'bots' } : {}) });
+    const stack = await load(which);
+    // Ours has a requirements.txt (the user's project does); the demo runs on the standard library and has none.
+    const r = exportStack(stack, target, { outDisplay: `deploy/${target}`, outDir: join(stack.root, 'deploy', target), requirements: which === 'ours', ...(target === 'k8s' ? { namespace: 'bots' } : {}) });
     const files = [...r.files, { path: 'summary.json', content: JSON.stringify({ warnings: r.warnings, next: r.next }, null, 2) + '\n' }];
     for (const f of files) {
       // The image is the same whichever engine runs it: one golden copy, both targets held to it.

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonAnyAnswer, pythonHeartbeat, pythonHttp, pythonTcp } from '../../../src/export/scripts.js';
+import { nodeHeartbeat, pythonAnyAnswer, pythonHeartbeat, pythonHttp, pythonTcp } from '../../../src/export/scripts.js';
 
 // The check programs the containers run, run for real with this machine's
 // python3 against a real HTTP server: each passes when it should and fails
@@ -85,14 +85,21 @@ describe('the python checks, run for real', () => {
     expect(await exitOf(pythonTcp(closedPort, 1000))).toBe(1);
   });
 
-  it('heartbeat: fresh passes, stale and missing fail', async () => {
+  it('heartbeat: fresh passes and stale fails; missing, or untouched since PID 1 started, passes (never opted in)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'botstack-beat-'));
     const file = join(dir, 'bot.heartbeat');
-    expect(await exitOf(pythonHeartbeat(file, 30_000))).toBe(1);
-    writeFileSync(file, '');
-    expect(await exitOf(pythonHeartbeat(file, 30_000))).toBe(0);
-    const old = Date.now() / 1000 - 120;
-    utimesSync(file, old, old);
-    expect(await exitOf(pythonHeartbeat(file, 30_000))).toBe(1);
+    for (const argv of [pythonHeartbeat(file, 30_000), nodeHeartbeat(file, 30_000)]) {
+      rmSync(file, { force: true });
+      expect(await exitOf(argv), `${argv[0]}: missing`).toBe(0);
+      writeFileSync(file, '');
+      expect(await exitOf(argv), `${argv[0]}: fresh`).toBe(0);
+      const old = Date.now() / 1000 - 120;
+      utimesSync(file, old, old);
+      expect(await exitOf(argv), `${argv[0]}: stale`).toBe(1);
+      // Left over from before PID 1 started (here: the host's boot): this process never touched it.
+      const boot = Number(/^btime (\d+)/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+      utimesSync(file, boot - 60, boot - 60);
+      expect(await exitOf(argv), `${argv[0]}: left over`).toBe(0);
+    }
   });
 });

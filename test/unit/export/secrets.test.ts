@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,8 @@ describe('export never writes a secret value', () => {
         expect(r.stdout + r.stderr).not.toContain(MARKER);
         if (argv[1] === '-') expect(r.stdout).toContain(target === 'compose' ? 'TELEGRAM_BOT_TOKEN' : 'secretKeyRef');
       }
-      const written = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+      // Every file, the monitor's folder (its stack.json, its bundled code) too.
+      const written = (readdirSync(out, { recursive: true }) as string[]).filter((f) => statSync(join(out, f)).isFile()).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
       expect(written).toContain('TELEGRAM_BOT_TOKEN');
       expect(written).not.toContain(MARKER);
     } finally {

@@ -60,8 +60,9 @@ describe('botstack init --from', () => {
     expect(first.stdout).toBe(
       `found 4 services in ${INCIDENT}: mongod (mongod :27017), api (uvicorn :8002), web (uvicorn :8003), bot (python)\n` +
         'wrote ./ecosystem.config.ts\n' +
+        "wrote ./ecosystem.config.cjs, ./ecosystem.config.js: pm2's entry for it (pm2 start ecosystem.config.js)\n" +
         'check the guessed dependsOn of api, web, bot (from the start order)\n' +
-        'next: npx botstack check && npx botstack start\n',
+        'next: botstack check && botstack start   (at boot: sudo botstack startup)\n',
     );
     const text = readFileSync(join(dir, 'ecosystem.config.ts'), 'utf8');
     expect(text).toContain("import { defineStack } from 'botstack';");

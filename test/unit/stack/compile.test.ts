@@ -33,12 +33,16 @@ describe('compileService: every key pm2 receives', () => {
     });
   });
 
-  it('uvicorn: venv python runs venv uvicorn, 512M, 15 s, line-buffered output, probe path for the access-log filter', () => {
+  it('uvicorn: venv python runs the socket holder with venv uvicorn behind `--`, 512M, 15 s, line-buffered output, probe path for the access-log filter and the health gate', () => {
     expect(app(incident(), 'api')).toStrictEqual({
-      name: 'api', ...common, script: `${ROOT}/venv/bin/uvicorn`, interpreter: `${ROOT}/venv/bin/python`, cwd: ROOT,
-      args: ['api_v2.app:app', '--host', '127.0.0.1', '--port', '8002'],
+      name: 'api', ...common, script: runtimePaths.sockhold(), interpreter: `${ROOT}/venv/bin/python`, cwd: ROOT,
+      args: ['--', `${ROOT}/venv/bin/uvicorn`, 'api_v2.app:app', '--host', '127.0.0.1', '--port', '8002'],
       max_memory_restart: '512M', max_restarts: 10, min_uptime: 10_000, exp_backoff_restart_delay: 500, kill_timeout: 15_000,
-      ...logs('api'), env: { MONGO_URL: 'mongodb://127.0.0.1:27017', ...identity('api'), PYTHONUNBUFFERED: '1', PYTHONPATH: runtimePaths.pythonPath(), BOTSTACK_PROBE_PATH: '/health' },
+      ...logs('api'),
+      env: {
+        MONGO_URL: 'mongodb://127.0.0.1:27017', ...identity('api'), PYTHONUNBUFFERED: '1', PYTHONPATH: runtimePaths.pythonPath(), BOTSTACK_PROBE_PATH: '/health',
+        BOTSTACK_SOCKHOLD_DIR: `${ROOT}/logs/sockhold/api`, BOTSTACK_STOP_TIMEOUT_MS: '15000', BOTSTACK_GATE_TIMEOUT_MS: '10000', BOTSTACK_START_TIMEOUT_MS: '40000', BOTSTACK_GATE_STATUS: '200',
+      },
     });
   });
 

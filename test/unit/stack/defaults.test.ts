@@ -1,3 +1,4 @@
+import { unheld } from '../../../src/stack/launch-held.js';
 import { describe, expect, it } from 'vitest';
 import { KIND_DEFAULTS } from '../../../src/stack/defaults.js';
 import { runtimePaths } from '../../../src/util/package-root.js';
@@ -84,7 +85,7 @@ describe('paths from the environment', () => {
     const s = stack({ BOTSTACK_ROOT: '/opt/tg', BOTSTACK_VENV: '/opt/py', BOTSTACK_LOG_DIR: '/var/log/tg', BOTSTACK_MONGOD: '/usr/local/bin/mongod', BOTSTACK_MONGO_DBPATH: '/data/mongo' });
     expect(s).toMatchObject({ root: '/opt/tg', venv: '/opt/py', logDir: '/var/log/tg', envFile: '/opt/tg/.env' });
     expect(s.services[0]?.launch).toEqual({ interpreter: 'none', script: '/usr/local/bin/mongod', args: ['--dbpath', '/data/mongo', '--bind_ip', '127.0.0.1', '--port', '27017'] });
-    expect(s.services[1]?.launch).toMatchObject({ interpreter: '/opt/py/bin/python', script: '/opt/py/bin/uvicorn' });
+    expect(unheld(s.services[1]!.launch)).toMatchObject({ interpreter: '/opt/py/bin/python', script: '/opt/py/bin/uvicorn' });
     expect(s.services[2]?.outFile).toBe('/var/log/tg/bot.out.log');
   });
 
@@ -106,7 +107,7 @@ describe('paths from the environment', () => {
     ]).services;
     expect(db?.launch).toEqual({ interpreter: 'none', script: '/bin/mongod7', args: ['--dbpath', `${ROOT}/mongo`, '--bind_ip', '10.0.0.5', '--port', '27018', '--quiet'] });
     expect(api).toMatchObject({ cwd: `${ROOT}/services`, venv: '/venvs/api', outFile: `${ROOT}/api-logs/api.out.log` });
-    expect(api?.launch).toEqual({ interpreter: '/venvs/api/bin/python', script: '/venvs/api/bin/uvicorn', args: ['api_v2.app:app', '--host', '127.0.0.1', '--port', '8002'] });
+    expect(unheld(api!.launch)).toEqual({ interpreter: '/venvs/api/bin/python', script: '/venvs/api/bin/uvicorn', args: ['api_v2.app:app', '--host', '127.0.0.1', '--port', '8002'] });
   });
 });
 

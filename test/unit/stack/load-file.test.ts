@@ -21,7 +21,7 @@ describe('loadStack on .ts files', () => {
   it('loads a stack that imports botstack by absolute path, whose packages do not resolve from its folder', async () => {
     const { dir, file } = write('stack.config.mts', `import { defineStack } from ${JSON.stringify(SRC)};\nexport default defineStack({ name: 'x', root: '.', services: [${service}] });\n`);
     const r = await loadStack(file, { env: {} });
-    expect(r.ok && r.stack.services.map((s) => s.name)).toEqual(['a']);
+    expect(r.ok && r.stack.services.map((s) => s.name)).toEqual(['a', 'monitor']);
     expect(readdirSync(dir)).toEqual(['stack.config.mts']);
   });
 

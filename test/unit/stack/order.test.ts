@@ -25,7 +25,7 @@ describe('startLevels', () => {
   });
 
   it('keeps independent services in one level, in stack order', () => {
-    expect(startLevels(load([svc.bot, svc.node, svc.command]).services).map(names)).toEqual([['bot', 'worker', 'redis']]);
+    expect(startLevels(load([svc.bot, svc.node, svc.command]).services).map(names)).toEqual([['bot', 'worker', 'redis', 'monitor']]);
   });
 
   it('throws on a cycle rather than looping (validation refuses cycles earlier)', () => {

@@ -1,9 +1,11 @@
+import { unheld } from '../../../src/stack/launch-held.js';
 import { describe, expect, it } from 'vitest';
 import { profileFromArgv } from '../../../src/stack/load.js';
 import { load, problems, stackOf, svc } from './given.js';
 
 const reloading = { ...svc.api, reloadInDevelopment: true };
-const args = (g: Parameters<typeof load>[1]) => load([reloading, svc.bot], g).services[0]?.launch.args;
+// The service's own uvicorn arguments, with or without the socket holder in front (a --reload run has none).
+const args = (g: Parameters<typeof load>[1]) => unheld(load([reloading, svc.bot], g).services[0]!.launch).args;
 
 describe('development profile', () => {
   it('is off by default: production, no --reload even with reloadInDevelopment', () => {

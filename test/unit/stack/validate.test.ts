@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FILE, problems, stackOf, svc } from './given.js';
+import { FILE, load, problems, stackOf, svc } from './given.js';
 
 // Checks across the whole stack: they run after the schema and before pm2.
 
@@ -30,7 +30,7 @@ describe('duplicates', () => {
 describe('dependencies', () => {
   it('refuses a dependency on a service that does not exist, listing the services', () => {
     expect(problems(stackOf([svc.mongod, { ...svc.api, dependsOn: ['mongo'] }]))).toEqual([
-      { file: FILE, path: 'services.1.dependsOn.0', service: 'api', message: '"mongo" is not a service in this stack (services: mongod, api)', fix: 'name an existing service or remove the dependency' },
+      { file: FILE, path: 'services.1.dependsOn.0', service: 'api', message: '"mongo" is not a service in this stack (services: mongod, api, monitor)', fix: 'name an existing service or remove the dependency' },
     ]);
   });
 
@@ -77,5 +77,29 @@ describe('the whole stack at once', () => {
   it('reports every whole-stack problem together', () => {
     const got = problems(stackOf([svc.api, { ...svc.api, watch: true, dependsOn: ['nope'] }]));
     expect(got.map((p) => p.path)).toEqual(['services.1.name', 'services.1.port', 'services.1.dependsOn.0', 'services.1.watch']);
+  });
+});
+
+describe('the implicit monitor', () => {
+  const kinds = (s: { services: readonly { name: string; kind: string }[] }) => s.services.map((x) => `${x.name}:${x.kind}`);
+
+  it('adds the monitor, last, to a stack that declares none', () => {
+    expect(kinds(load([svc.mongod, svc.api]))).toEqual(['mongod:mongod', 'api:uvicorn', 'monitor:monitor']);
+  });
+
+  it('adds no second monitor to a stack that declares one, under any name', () => {
+    expect(kinds(load([svc.mongod, { name: 'watchdog', kind: 'monitor' }]))).toEqual(['mongod:mongod', 'watchdog:monitor']);
+  });
+
+  it('adds none when the stack says monitor: false', () => {
+    expect(kinds(load([svc.mongod], { stack: { monitor: false } }))).toEqual(['mongod:mongod']);
+  });
+
+  it('names it botstack-monitor when a service is already called monitor', () => {
+    expect(kinds(load([{ ...svc.command, name: 'monitor' }]))).toEqual(['monitor:command', 'botstack-monitor:monitor']);
+  });
+
+  it('refuses a monitor that is not a boolean, naming the field', () => {
+    expect(problems(stackOf([svc.mongod], { stack: { monitor: 'off' as unknown as boolean } })).map((p) => p.path)).toEqual(['monitor']);
   });
 });

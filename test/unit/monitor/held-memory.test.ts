@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { healByRoll, roomForTwo } from '../../../src/monitor/heal-roll.js';
+import { isHolder, serviceRss } from '../../../src/monitor/held-memory.js';
+import { treeRss } from '../../../src/monitor/tree-memory.js';
+
+// A fake /proc: pid -> (cmdline, resident pages, children).
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+function proc(tree: Record<number, { cmd: string; pages: number; kids?: number[] }>): string {
+  const root = mkdtempSync(join(tmpdir(), 'botstack-proc-'));
+  dirs.push(root);
+  for (const [pid, p] of Object.entries(tree)) {
+    mkdirSync(join(root, pid, 'task', pid), { recursive: true });
+    writeFileSync(join(root, pid, 'cmdline'), p.cmd.split(' ').join('\0') + '\0');
+    writeFileSync(join(root, pid, 'statm'), `1000 ${p.pages} 0 0 0 0 0\n`);
+    writeFileSync(join(root, pid, 'task', pid, 'children'), (p.kids ?? []).join(' '));
+  }
+  return root;
+}
+const PAGE = 4096;
+
+describe('a held service counts the holder plus its largest child', () => {
+  const rolling = () =>
+    proc({
+      10: { cmd: '/v/bin/python /pkg/runtime/sockhold.py -- /v/bin/uvicorn app:app', pages: 2000, kids: [11, 12] },
+      11: { cmd: '/v/bin/python sockhold_child.py', pages: 12_000, kids: [13] },
+      13: { cmd: 'python -c grow', pages: 5000 },
+      12: { cmd: '/v/bin/python sockhold_child.py', pages: 9000 },
+    });
+
+  it('during a roll: not the sum of the two children (treeRss would count both)', () => {
+    const root = rolling();
+    expect(isHolder(10, root)).toBe(true);
+    expect(serviceRss(10, root)).toBe((2000 + 12_000 + 5000) * PAGE);
+    expect(treeRss(10, root)).toBe((2000 + 12_000 + 5000 + 9000) * PAGE);
+  });
+
+  it('anything else is measured as before: the whole tree', () => {
+    const root = proc({ 20: { cmd: '/v/bin/python /v/bin/uvicorn app:app', pages: 3000, kids: [21] }, 21: { cmd: 'python worker', pages: 4000 } });
+    expect(isHolder(20, root)).toBe(false);
+    expect(serviceRss(20, root)).toBe(7000 * PAGE);
+    expect(serviceRss(99, root)).toBeNull();
+  });
+});
+
+describe('a heal rolls only with room for two', () => {
+  const MiB = 2 ** 20;
+  it('refuses, saying why, when MemAvailable is under twice the serving tree', () => {
+    expect(roomForTwo({ memAvailable: () => 150 * MiB, childRss: () => 100 * MiB })).toBe('only 150 MiB available, and a second copy needs about 100 MiB (with as much to spare)');
+    expect(roomForTwo({ memAvailable: () => 250 * MiB, childRss: () => 100 * MiB })).toBeNull();
+  });
+
+  it('rolls with SIGKILL for the old one when hung; falls back when the gate fails or the holder is unreachable', async () => {
+    const asked: unknown[] = [];
+    const deps = (r: Awaited<ReturnType<Parameters<typeof healByRoll>[0]['roll']>>) => ({ memAvailable: () => 1000 * MiB, childRss: () => 50 * MiB, roll: async (dir: string, o: unknown) => (asked.push([dir, o]), r) });
+    expect(await healByRoll(deps({ ok: true, pid: 7, readyMs: 400 }), { dir: '/d', hung: true, timeoutMs: 9 })).toStrictEqual({ rolled: true, pid: 7 });
+    expect(asked).toStrictEqual([['/d', { timeoutMs: 9, killOld: true }]]);
+    expect(await healByRoll(deps({ ok: false, reason: 'GET /health answered 503' }), { dir: '/d', hung: false, timeoutMs: 9 })).toStrictEqual({ rolled: false, why: 'the new process failed its health gate (GET /health answered 503)' });
+    expect(await healByRoll(deps({ ok: false, reason: 'cannot reach', unreachable: true }), { dir: '/d', hung: false, timeoutMs: 9 })).toStrictEqual({ rolled: false, why: 'not rolled: cannot reach' });
+  });
+});
