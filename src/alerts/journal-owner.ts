@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { currentBootId } from '../util/mono.js';
+import { runOwner } from '../util/run-owner.js';
 import { fileJournal, type AlertJournal } from './journal.js';
 
 // The monitor's alert journal: <PM2_HOME>/botstack-alerts.json, beside the
@@ -13,16 +12,7 @@ export const JOURNAL_FILE = 'botstack-alerts.json';
 /** pm2's own rule (pm2/client.ts pm2Home), repeated so the monitor's alerts load nothing of the pm2 client. */
 const home = (env: Readonly<Record<string, string | undefined>>): string => env.PM2_HOME ?? join(env.HOME ?? homedir(), '.pm2');
 
-function daemonPid(dir: string): number | null {
-  try {
-    const pid = Number(readFileSync(join(dir, 'pm2.pid'), 'utf8').trim());
-    return pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
 export function journalFor(env: Readonly<Record<string, string | undefined>>, log: (line: string) => void): AlertJournal {
   const dir = home(env);
-  return fileJournal(join(dir, JOURNAL_FILE), { bootId: currentBootId(), daemonPid: daemonPid(dir) }, log);
+  return fileJournal(join(dir, JOURNAL_FILE), runOwner(dir), log);
 }

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { serviceFolder } from '../rules/checks/dotenv-override.js';
 import { describeCommand, optionValue } from '../rules/model/command.js';
 import type { App } from '../rules/types.js';
 import { appSpecOf, healthRouteFor, moduleFile, type HealthRoute } from './health-route.js';
+import { codeFiles } from '../util/code-files.js';
 
 // What init learns from a service's own code, next to the start script: the
 // health route its web app declares, and the environment keys it reads (so a
@@ -30,27 +31,7 @@ const READS = [
 /** pydantic BaseSettings fields: `bot_token: str` inside `class X(BaseSettings)` reads BOT_TOKEN (case-insensitive by default). */
 const SETTINGS_CLASS = /^class\s+\w+\(\s*(?:pydantic_settings\.)?BaseSettings\s*\)\s*:\s*\n((?:[ \t]+.*\n|\s*\n)*)/gm;
 
-function sourceFiles(dir: string, depth = 0, out: string[] = []): string[] {
-  if (depth > 3 || out.length >= 400) return out;
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const n of names) {
-    const p = join(dir, n);
-    if (/\.(py|js|mjs|cjs|ts)$/.test(n)) out.push(p);
-    else if (!SKIP.test(n) && !n.startsWith('.')) {
-      try {
-        if (statSync(p).isDirectory()) sourceFiles(p, depth + 1, out);
-      } catch {
-        /* dangling link */
-      }
-    }
-  }
-  return out;
-}
+const sourceFiles = (dir: string): string[] => codeFiles(dir, { want: (n) => /\.(py|js|mjs|cjs|ts)$/.test(n), skip: SKIP, maxDepth: 3, max: 400 });
 
 /** Every environment key a body of code reads. */
 export function envReads(text: string): Set<string> {

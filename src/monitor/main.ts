@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pm2Home } from '../pm2/client.js';
 import { DaemonLink } from '../pm2/daemon-link.js';
@@ -13,10 +12,11 @@ import { pm2IoSink } from './pm2io.js';
 import { fileHistoryStore } from './history-store.js';
 import { serviceRss } from './held-memory.js';
 import { TreeMemory } from './tree-memory.js';
-import { currentBootId, processStartMono } from '../util/mono.js';
+import { processStartMono } from '../util/mono.js';
 import { pidAlive } from '../util/proctree.js';
 import { makeRedactor, type Redact } from '../util/redact.js';
 import { secretsOf, stackRedactorSync } from '../util/secrets.js';
+import { runOwner } from '../util/run-owner.js';
 
 // The `monitor` pm2 app. It reads the resolved stack from its environment (the
 // compiler put it there), talks to the pm2 daemon that runs it, and runs until
@@ -34,16 +34,6 @@ function readStack(env: NodeJS.ProcessEnv): Stack {
   const raw = env[STACK_ENV_KEY];
   if (!raw) throw new MonitorConfigError(`${STACK_ENV_KEY} is not set: start the monitor through the stack (pm2 start ecosystem.config.cjs), not by hand`);
   return JSON.parse(raw) as Stack;
-}
-
-/** The pm2 daemon's pid, from the file it writes at start: restart history belongs to one daemon's run. */
-function daemonPid(home: string): number | null {
-  try {
-    const pid = Number(readFileSync(join(home, 'pm2.pid'), 'utf8').trim());
-    return pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A log line, redacted: probe reasons quote what services answered, and the monitor's log files are shown and shared. */
@@ -91,7 +81,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   // Off unless set; loaded only then, so a monitor without metrics carries none of it.
   const metrics = env.BOTSTACK_METRICS ? new (await import('../metrics/monitor-metrics.js')).MonitorMetrics([...probes.keys()]) : null;
   const startedAt = realClock.now();
-  const store = fileHistoryStore(join(pm2.home, 'botstack-restarts.json'), log, { bootId: currentBootId(), daemonPid: daemonPid(pm2.home) });
+  const store = fileHistoryStore(join(pm2.home, 'botstack-restarts.json'), log, runOwner(pm2.home));
   const processStart = (p: { pid: number }) => processStartMono(p.pid);
   const policy = readPolicy(env);
   const trees = new TreeMemory();

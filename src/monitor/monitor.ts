@@ -7,7 +7,7 @@ import { RollFeed } from './roll-feed.js';
 import { Holds, holdActions } from './holds.js';
 import { Inflight } from './inflight.js';
 import { MemoryWatch } from './memory-watch.js';
-import { changeLines, probeObservation } from './observations.js';
+import { changeLines, probeDelayMs, probeObservation, specsOf } from './observations.js';
 import { Pm2Feed } from './pm2-feed.js';
 import { buildReport } from './report-build.js';
 import type { HealthReport } from './report.js';
@@ -45,7 +45,7 @@ export class Monitor {
 
   constructor(private readonly d: MonitorDeps) {
     const watched = d.stack.services.filter((s) => s.kind !== 'monitor');
-    this.specs = new Map(watched.map((s) => [s.name, { name: s.name, kind: s.kind, dependsOn: s.dependsOn, timing: s.health.type === 'none' ? null : s.health }]));
+    this.specs = specsOf(watched);
     for (const name of this.specs.keys()) this.states.set(name, initialHealth(name, d.clock.now()));
     this.memory = new MemoryWatch(new Map(watched.map((s) => [s.name, s.memoryBytes])), d.treeRss);
     this.scheduler = new Scheduler(d.clock, (job, err) => d.log(`monitor: ${job} tick failed: ${String(err)}`));
@@ -125,16 +125,10 @@ export class Monitor {
   private jobs(): Job[] {
     const probed = [...this.specs.values()].filter((spec) => spec.timing !== null);
     return [
-      ...probed.map((spec) => ({ name: spec.name, delayMs: () => this.delayOf(spec), tick: (signal: AbortSignal) => this.tick(spec, signal) })),
+      ...probed.map((spec) => ({ name: spec.name, delayMs: () => probeDelayMs(spec, this.states.get(spec.name)?.state, this.d.policy.startingIntervalMs), tick: (signal: AbortSignal) => this.tick(spec, signal) })),
       { name: '<pm2 list>', delayMs: () => this.d.reconcileMs ?? 15_000, tick: () => this.feed.reconcile().then(() => void this.rolls.poll(this.d.clock.now())) },
       { name: '<metrics>', delayMs: () => 1000, tick: async () => this.publish() },
     ];
-  }
-
-  private delayOf(spec: ServiceSpec): number {
-    const interval = spec.timing?.intervalMs ?? 1000;
-    // While starting, probe faster: recovery is seen within a fraction of the interval.
-    return this.states.get(spec.name)?.state === 'starting' ? Math.min(interval, this.d.policy.startingIntervalMs) : interval;
   }
 
   private async tick(spec: ServiceSpec, signal: AbortSignal): Promise<void> {

@@ -2,6 +2,8 @@ import type { ProcessEvent, ProcessInfo } from '../pm2/types.js';
 import type { Observation, Pm2Liveness, ServiceHealth } from './health.js';
 import type { RestartRecord } from './history.js';
 import type { ProbeRun } from './run-probe.js';
+import type { ServiceSpec } from './settle.js';
+import type { Service } from '../stack/types.js';
 
 // What pm2 and the probes say, as the brain's observations (health.ts), and
 // the log lines for what it did with them. Pure: the monitor feeds these in.
@@ -41,4 +43,14 @@ export function changeLines(before: ReadonlyMap<string, ServiceHealth>, after: R
     if (was && was.state !== s.state) out.push(`monitor: ${name} ${was.state} -> ${s.state}${s.blockedBy ? ` (blocked by ${s.blockedBy})` : s.lastError && s.state !== 'healthy' ? ` (${s.lastError})` : ''}`);
   }
   return out;
+}
+
+/** What the brain knows of each watched service (every service but the monitor). */
+export const specsOf = (services: readonly Service[]): Map<string, ServiceSpec> =>
+  new Map(services.filter((s) => s.kind !== 'monitor').map((s) => [s.name, { name: s.name, kind: s.kind, dependsOn: s.dependsOn, timing: s.health.type === 'none' ? null : s.health }]));
+
+/** The wait before a service's next probe: faster while starting, so recovery is seen within a fraction of the interval. */
+export function probeDelayMs(spec: ServiceSpec, state: ServiceHealth['state'] | undefined, startingIntervalMs: number): number {
+  const interval = spec.timing?.intervalMs ?? 1000;
+  return state === 'starting' ? Math.min(interval, startingIntervalMs) : interval;
 }

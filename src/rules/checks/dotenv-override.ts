@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { App, Finding, RuleContext } from '../types.js';
+import { codeFiles } from '../../util/code-files.js';
 
 // A service that calls load_dotenv(<its folder>/.env, override=True) replaces
 // what botstack passes it (<root>/.env, the environment) with whatever that file
@@ -19,27 +20,7 @@ export interface DotenvOverride {
   readonly envFiles: readonly string[];
 }
 
-function pyFiles(dir: string, depth = 0, out: string[] = []): string[] {
-  if (depth > 3 || out.length >= MAX_FILES) return out;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const n of names) {
-    const p = join(dir, n);
-    if (n.endsWith('.py')) out.push(p);
-    else if (!SKIP.test(n) && !n.startsWith('.')) {
-      try {
-        if (statSync(p).isDirectory()) pyFiles(p, depth + 1, out);
-      } catch {
-        /* a dangling link: nothing to read */
-      }
-    }
-  }
-  return out;
-}
+const pyFiles = (dir: string): string[] => codeFiles(dir, { want: (n) => n.endsWith('.py'), skip: SKIP, maxDepth: 3, max: MAX_FILES });
 
 /** The folder a service's own code lives in: its script's or its app module's folder, under its cwd. */
 export function serviceFolder(app: App, base: string): string {

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { App, Finding, RuleContext } from '../types.js';
 import { findNear } from './scheduled-deploys.js';
+import { codeFiles } from '../../util/code-files.js';
 
 // A webhook receiver that deploys: every push to the repo changes the code under
 // the running services, with nobody watching. A name is not enough: Telegram
@@ -14,27 +15,8 @@ const DEPLOYS = /\bgit\b[^\n]{0,60}\b(pull|reset\s+--hard)\b|\bGIT\b[^\n]{0,20}[
 const FIX = 'deploy with `botstack deploy` (pull, check, health-gated restart, rollback) when a person decides; if the push must trigger it, have the receiver run `botstack deploy` and nothing else, so checks and rollback still hold';
 const scriptsIn = (command: string): string[] => [...command.matchAll(/(?:^|[\s;&|'"=])((?:[~.$\w{}/@+%-]*\/)?[\w.@+-]+\.(?:sh|bash|py|js|mjs|cjs))\b/g)].map((m) => m[1] ?? '');
 
-function sources(dir: string, depth = 0, out: string[] = []): string[] {
-  if (depth > 2 || out.length > 60) return out;
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const n of names) {
-    const p = join(dir, n);
-    if (/\.(py|js|mjs|cjs|sh)$/.test(n) || n === 'bin') out.push(p);
-    else if (!/^(node_modules|venv|\.venv|\.git|tests?|site-packages)$/.test(n) && !n.startsWith('.')) {
-      try {
-        if (statSync(p).isDirectory()) sources(p, depth + 1, out);
-      } catch {
-        /* dangling link */
-      }
-    }
-  }
-  return out;
-}
+const sources = (dir: string): string[] =>
+  codeFiles(dir, { want: (n) => /\.(py|js|mjs|cjs|sh)$/.test(n) || n === 'bin', skip: /^(node_modules|venv|\.venv|\.git|tests?|site-packages)$/, maxDepth: 2, max: 61 });
 
 /** The first file of the receiver's code that deploys, relative to `base`. */
 function deployingFile(files: readonly string[], base: string): string | null {
