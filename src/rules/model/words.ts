@@ -15,19 +15,24 @@ function operatorAt(line: string, i: number, atWordStart: boolean): string | und
   return OPERATORS.find((op) => line.startsWith(op, i) && (atWordStart || !/^\d/.test(op)));
 }
 
-/** Index just past the `)` closing a `$(` or `$((` that opens at `i` (the `$`). */
-function substitutionEnd(line: string, i: number): number {
+/**
+ * Index just past the `)` closing a `$(` or `$((` that opens at `i` (the `$`), or
+ * `unclosed` when none does. Single-quoted text is skipped; double-quoted text
+ * too unless `countInDoubleQuotes`, for readers that need the `$(…)` nested in
+ * `"$(cd "$(dirname "$0")" && pwd)"`.
+ */
+export function substitutionEnd(line: string, i: number, opts: { countInDoubleQuotes?: boolean; unclosed?: number } = {}): number {
   let depth = 0;
   for (let j = i + 1; j < line.length; j++) {
     const c = line[j];
     if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return j + 1;
-    else if (c === "'" || c === '"') {
+    else if (c === "'" || (c === '"' && !opts.countInDoubleQuotes)) {
       const end = line.indexOf(c, j + 1);
       if (end > 0) j = end;
     }
   }
-  return line.length;
+  return opts.unclosed ?? line.length;
 }
 
 /** The text of a double-quoted string starting at `i` (the quote) and the index of its end quote. */

@@ -1,6 +1,7 @@
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { tokenize } from '../words.js';
 import type { Vars } from './expand.js';
+import { substitutionEnd } from '../words.js';
 
 // The command substitutions scripts use to find their own folder, evaluated
 // without running anything: `$(dirname "$0")`, `${BASH_SOURCE[0]}`,
@@ -30,20 +31,8 @@ const SELF_NAME = /^\$\{(?:0|BASH_SOURCE(?:\[0\])?)##\*\/\}/;
 const VAR = /^\$(?:\{(\w+)\}|(\w+))/;
 const REDIRECT = /^(\d?>>?|&>>?|<|\d?>&\d|2>&1|1>&2|>&2)$/;
 
-/** Index just past the `)` matching the `$(` at `i`, quotes skipped. */
-function closeParen(s: string, i: number): number {
-  let depth = 0;
-  for (let j = i + 1; j < s.length; j++) {
-    const c = s[j];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return j + 1;
-    else if (c === "'" || c === '"') {
-      const end = s.indexOf(c, j + 1);
-      if (end > 0 && c === "'") j = end;
-    }
-  }
-  return -1;
-}
+/** Index just past the `)` matching the `$(` at `i`: single quotes skipped, the `$(…)` inside double quotes counted; -1 when unclosed. */
+const closeParen = (s: string, i: number): number => substitutionEnd(s, i, { countInDoubleQuotes: true, unclosed: -1 });
 
 const canonical = (p: string, cwd: string | null): string | null => (isAbsolute(p) ? resolve(p) : cwd !== null ? resolve(cwd, p) : null);
 
