@@ -18,7 +18,7 @@ const CASES: Record<string, string> = {
   'watch-on': 'services.2.watch (web): watch: true restarts the service whenever a file changes; a git pull then takes it down (the 25-minute crash)',
   'reload-arg': 'services.1.args (api): "--reload" in production restarts the service whenever a file changes; a git pull then takes it down',
   'dup-port': 'services.2.port (web): port 8002 is also used by services.1 (api); the second to start would fail to bind',
-  'unknown-dep': 'services.1.dependsOn.0 (api): "mongo" is not a service in this stack (services: mongod, api, web, bot)',
+  'unknown-dep': 'services.1.dependsOn.0 (api): "mongo" is not a service in this stack (services: mongod, api, web, bot, monitor)',
 };
 const stackFile = (name: string) => join(DIR, `${name}.stack.ts`);
 
