@@ -11,24 +11,8 @@ import os
 import sys
 
 
-def parse(path):
-    values = {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                line = line.strip()
-                if not line or line.startswith("#") or "=" not in line:
-                    continue
-                if line.startswith("export "):
-                    line = line[len("export "):]
-                key, _, value = line.partition("=")
-                value = value.strip()
-                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                    value = value[1:-1]
-                values[key.strip()] = value
-    except FileNotFoundError:
-        pass
-    return values
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python"))
+from _botstack_dotenv import parse_dotenv as parse  # noqa: E402  (botstack's one .env reader)
 
 
 def main():

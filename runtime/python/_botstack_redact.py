@@ -13,6 +13,8 @@ import os
 import re
 import sys
 
+from _botstack_dotenv import parse_dotenv
+
 _MIN_RUN = 12
 _MIN_WHOLE = 6
 # MIN_RUN // 2: every run of MIN_RUN holds an aligned piece this long.
@@ -23,24 +25,11 @@ _HOLD_MAX = 64 * 1024
 
 
 def _dotenv(path):
-    """runtime/envexec.py's reader, repeated: this folder is all that is on sys.path."""
-    values = {}
+    """The .env's values, or none when it cannot be read: redaction must never stop a service."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                line = line.strip()
-                if not line or line.startswith("#") or "=" not in line:
-                    continue
-                if line.startswith("export "):
-                    line = line[len("export "):]
-                key, _, value = line.partition("=")
-                value = value.strip()
-                if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                    value = value[1:-1]
-                values[key.strip()] = value
+        return parse_dotenv(path)
     except (OSError, UnicodeDecodeError):
-        pass
-    return values
+        return {}
 
 
 def _secrets():
