@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { treeRss } from './tree-memory.js';
+import { readFileSync } from 'node:fs';
+import { children as directChildren, rss as ownRss, treeRss } from './tree-memory.js';
 
 // The memory a held uvicorn service counts against its limit
 // (docs/zero-downtime.md). A rolling restart runs two uvicorn children under
@@ -10,35 +10,6 @@ import { treeRss } from './tree-memory.js';
 // a roll there is one child and that is the plain sum; during one, the figure
 // is what either version alone holds. The machine still pays for both, which
 // is why the heal rolls only when there is room for two (heal-roll.ts).
-
-const PAGE = 4096;
-
-function ownRss(pid: number, procRoot: string): number | null {
-  try {
-    const resident = Number(readFileSync(`${procRoot}/${pid}/statm`, 'utf8').split(' ')[1]);
-    return Number.isFinite(resident) ? resident * PAGE : null;
-  } catch {
-    return null;
-  }
-}
-
-function directChildren(pid: number, procRoot: string): number[] {
-  const out: number[] = [];
-  let tasks: string[] = [];
-  try {
-    tasks = readdirSync(`${procRoot}/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const tid of tasks) {
-    try {
-      for (const c of readFileSync(`${procRoot}/${pid}/task/${tid}/children`, 'utf8').split(' ')) if (c.trim()) out.push(Number(c));
-    } catch {
-      /* the thread ended between readdir and read */
-    }
-  }
-  return out;
-}
 
 /** Whether `pid` is botstack's socket holder (runtime/sockhold.py). */
 export function isHolder(pid: number, procRoot = '/proc'): boolean {

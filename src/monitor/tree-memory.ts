@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const PAGE = 4096;
 
-function rss(pid: number, procRoot: string): number | null {
+/** One process's resident bytes, from statm, or null when it is gone. */
+export function rss(pid: number, procRoot: string): number | null {
   try {
     // statm: size resident shared ...; in pages.
     const resident = Number(readFileSync(`${procRoot}/${pid}/statm`, 'utf8').split(' ')[1]);
@@ -19,7 +20,8 @@ function rss(pid: number, procRoot: string): number | null {
   }
 }
 
-function children(pid: number, procRoot: string): number[] {
+/** A process's direct children, over all its threads. */
+export function children(pid: number, procRoot: string): number[] {
   let tasks: string[];
   try {
     tasks = readdirSync(`${procRoot}/${pid}/task`);
