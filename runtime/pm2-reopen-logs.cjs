@@ -18,7 +18,13 @@ function patch(Utility) {
       for (const key of Object.keys(stds)) {
         const s = stds[key];
         if (s && typeof s.end === 'function' && typeof s.destroy === 'function' && typeof s._file === 'string') {
-          s.destroy = function () {
+          // Only pm2's own reopen call is turned into end(). Once the stream
+          // has ended, its autoDestroy (after the queue is written) and any
+          // error go to the real destroy, which closes the fd: an end() there
+          // would loop and leave the old file open, one fd per rotation.
+          const destroy = s.destroy;
+          s.destroy = function (err) {
+            if (err || this.writableEnded) return destroy.call(this, err);
             this.end();
             return this;
           };
@@ -47,3 +53,6 @@ if (path.basename(main) === 'Daemon.js') {
     process.stderr.write(`botstack: could not patch pm2's log reopen (${err && err.message}); pm2 reloadLogs may drop queued lines\n`);
   }
 }
+
+// For the deterministic control (test/unit/pm2/reopen-logs.test.ts).
+module.exports = { patch };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -20,7 +20,25 @@ const FIXTURE = join(REPO, 'test/fixtures/logrotate/numbered-lines.mjs');
 export const ROTATIONS = 20;
 export const RATE = 1000;
 
-export interface Tally { last: number; missing: number[]; repeated: number[]; files: number; ranges: string[] }
+export interface Tally {
+  last: number; missing: number[]; repeated: number[]; files: number; ranges: string[];
+  /** What the daemon still holds open in the log folder at the end (readlink of /proc/<pid>/fd). */
+  open: string[];
+}
+
+/** The daemon's open fds into a folder: a reopen that never closes the old file shows here. */
+function openIn(home: string, dir: string): string[] {
+  const pid = Number(readFileSync(join(home, 'pm2.pid'), 'utf8'));
+  const fds = readdirSync(`/proc/${pid}/fd`);
+  const out: string[] = [];
+  for (const fd of fds) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (target.startsWith(dir + '/')) out.push(target.slice(dir.length + 1));
+    } catch { /* closed meanwhile */ }
+  }
+  return out.sort();
+}
 
 /** A log file's text, gunzipped when rotation compressed it. */
 const readLog = (dir: string, f: string) => (f.endsWith('.gz') ? gunzipSync(readFileSync(join(dir, f))).toString('utf8') : readFileSync(join(dir, f), 'utf8'));
@@ -29,7 +47,7 @@ function readAll(dir: string, base: string): string {
   return readdirSync(dir).filter((f) => f.startsWith(base)).map((f) => readLog(dir, f)).join('');
 }
 
-function tally(dir: string, base: string): Tally {
+function tally(dir: string, base: string): Omit<Tally, 'open'> {
   const text = readAll(dir, base);
   const end = /^END (\d+)$/m.exec(text);
   if (!end) throw new Error(`no END line in ${dir}/${base}*`);
@@ -89,6 +107,6 @@ export async function rotateWhileWriting(cleanup: Cleanup, daemon: TestDaemon, n
   expect(existsSync(join(wrongHome, 'rpc.sock'))).toBe(false);
   writeFileSync(stop, '');
   await waitFor(`END line from ${name}`, () => (/^END \d+$/m.test(readAll(logDir, `${name}.out.log`)) ? true : undefined), { timeoutMs: 30_000, intervalMs: 50 });
-  return tally(logDir, `${name}.out.log`);
+  return { ...tally(logDir, `${name}.out.log`), open: openIn(daemon.home, logDir) };
 }
 

@@ -33,6 +33,8 @@ describe('log rotation under a service writing 1,000 lines a second (real logrot
     expect(t.files).toBe(ROTATIONS + 1);
     expect(t.last).toBeGreaterThan(ROTATIONS * 200);
     expect({ missing: t.missing, repeated: t.repeated }).toEqual({ missing: [], repeated: [] });
+    // Every renamed file was closed: the daemon holds the current out and err files and nothing else.
+    expect(t.open).toEqual(['lossless.err.log', 'lossless.out.log']);
   }, 240_000);
 
   it('and at 20,000 lines a second of 100 bytes through 30 rotations (where pm2 as shipped loses hundreds): every number once', async () => {
@@ -40,6 +42,7 @@ describe('log rotation under a service writing 1,000 lines a second (real logrot
     console.log(`hard: ${t.last} lines, ${t.files} files, ${t.missing.length} missing, ${t.repeated.length} repeated`);
     expect(t.last).toBeGreaterThan(30 * 1000);
     expect({ missing: t.missing.length, repeated: t.repeated.length }).toEqual({ missing: 0, repeated: 0 });
+    expect(t.open).toEqual(['hard.err.log', 'hard.out.log']);
   }, 300_000);
 
   it("control: copytruncate (pm2-logrotate's way) loses or repeats lines", async () => {

@@ -3,7 +3,7 @@ import { renderLogrotate } from '../../src/ops/logrotate/config.js';
 import { daemonHasReopenFix } from '../../src/pm2/daemon-options.js';
 import { Cleanup } from '../helpers/cleanup.js';
 import { startPm2, type TestDaemon } from '../helpers/pm2.js';
-import { rotateWhileWriting } from '../helpers/rotation.js';
+import { rotateWhileWriting, type Tally } from '../helpers/rotation.js';
 
 // The control for runtime/pm2-reopen-logs.cjs: the same rotation botstack
 // installs, under pm2's daemon as shipped. Its reloadLogs destroy()s each log
@@ -23,13 +23,22 @@ describe("rotation under pm2's daemon as shipped (no preload)", () => {
 
   it('loses lines, and only where one file ends and the next begins', async () => {
     expect(daemonHasReopenFix(plain.home)).toBe(false);
-    const t = await rotateWhileWriting(cleanup, plain, 'plain', renderLogrotate, 20_000, 30, 99);
-    console.log(`plain pm2 daemon: ${t.last} lines, ${t.files} files, ${t.missing.length} missing, ${t.repeated.length} repeated`);
-    expect(t.missing.length).toBeGreaterThan(0);
-    expect(t.repeated).toEqual([]);
-    // Every lost number falls between the last number of one file and the first of the next.
-    const bounds = t.ranges.map((r) => /: (\d+)\.\.(\d+)$/.exec(r)!.slice(1).map(Number) as [number, number]);
-    const atReopen = (n: number) => bounds.some(([, last], i) => i + 1 < bounds.length && n > last && n < bounds[i + 1]![0]);
-    expect(t.missing.filter((n) => !atReopen(n))).toEqual([]);
-  }, 300_000);
+    // A loss needs a write queued at a reopen: a race, which a run can miss (CI
+    // saw one round of 30 lose nothing). Up to three rounds, until one loses;
+    // test/unit/pm2/reopen-logs.test.ts is the deterministic control.
+    const rounds: Tally[] = [];
+    for (let round = 1; round <= 3 && !rounds.some((t) => t.missing.length > 0); round++) {
+      const t = await rotateWhileWriting(cleanup, plain, `plain${round}`, renderLogrotate, 20_000, 30, 99);
+      console.log(`plain pm2 daemon, round ${round}: ${t.last} lines, ${t.files} files, ${t.missing.length} missing, ${t.repeated.length} repeated`);
+      rounds.push(t);
+    }
+    expect(rounds.some((t) => t.missing.length > 0)).toBe(true);
+    for (const t of rounds) {
+      expect(t.repeated).toEqual([]);
+      // Every lost number falls between the last number of one file and the first of the next.
+      const bounds = t.ranges.map((r) => /: (\d+)\.\.(\d+)$/.exec(r)!.slice(1).map(Number) as [number, number]);
+      const atReopen = (n: number) => bounds.some(([, last], i) => i + 1 < bounds.length && n > last && n < bounds[i + 1]![0]);
+      expect(t.missing.filter((n) => !atReopen(n))).toEqual([]);
+    }
+  }, 600_000);
 });
