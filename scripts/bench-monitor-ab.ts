@@ -10,12 +10,15 @@
 //   npx tsc -p tsconfig.build.json
 //   git worktree add /tmp/botstack-733d016 733d016   (or git archive | tar -x), build it there
 //   BENCH_BASE_DIR=/tmp/botstack-733d016 npx tsx scripts/bench-monitor-ab.ts [pairs=5] [seconds=30] [parts=AB]
+// BENCH_FLOOR=1 adds, after part A, 3 windows of scripts/bench-monitor-floor.mjs: the same
+// requests from a bare loop, the I/O part of the cost that no monitor can cut.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
-import { startBenchStack, waitHealthy, type Usage } from './bench-monitor-harness.js';
+import { startBenchStack, waitHealthy, type BenchStack, type Usage } from './bench-monitor-harness.js';
+import type { Ports } from '../test/helpers/stack.js';
 import type { Pm2App } from '../src/stack/compile.js';
 import { REPO } from '../test/helpers/project.js';
 
@@ -83,10 +86,30 @@ async function stackPart(): Promise<void> {
       await new Promise((r) => setTimeout(r, WARM_MS));
       return sample((await b.d.proc('monitor')).pid, SECONDS * 1000);
     });
-    summary(`A. 4-service stack, default intervals, ${SECONDS} s windows after ${WARM_MS / 1000} s warm-up, ${PAIRS} pairs`, runs);
+    if (PAIRS > 0) summary(`A. 4-service stack, default intervals, ${SECONDS} s windows after ${WARM_MS / 1000} s warm-up, ${PAIRS} pairs`, runs);
+    if (process.env.BENCH_FLOOR) await floor(b.d, b.ports, b.root);
   } finally {
     await b.cleanup.run();
   }
+}
+
+/** The I/O floor (scripts/bench-monitor-floor.mjs): the same requests from a bare loop, no monitor running, 3 windows. */
+async function floor(d: BenchStack['d'], ports: Ports, root: string): Promise<void> {
+  await d.client.delete('monitor').catch(() => undefined);
+  const cfg = JSON.stringify({ http: [[ports.api, '/health'], [ports.web, '/api/health']], mongo: ports.mongo, file: join(root, 'run', 'bot.heartbeat') });
+  const cpu: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const child = spawn(process.execPath, [join(REPO, 'scripts', 'bench-monitor-floor.mjs'), cfg], { stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      await new Promise((r) => setTimeout(r, WARM_MS));
+      const u = await sample(child.pid!, SECONDS * 1000);
+      cpu.push(u.cpuPercentOfOneCore);
+      console.log(`  floor ${i + 1}: cpu ${u.cpuPercentOfOneCore}%, RSS max ${u.rssMaxMiB} MiB, load ${loadavg()[0]!.toFixed(1)}`);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }
+  console.log(`  I/O floor (the same requests from a bare loop): cpu median ${median(cpu)}% (${cpu.join(', ')})`);
 }
 
 async function manyPart(n: number): Promise<void> {

@@ -6,7 +6,7 @@ import { Monitor } from '../dist/src/monitor/monitor.js';
 import { realClock } from '../dist/src/monitor/clock.js';
 import { DEFAULT_POLICY } from '../dist/src/monitor/policy.js';
 import { pm2IoSink } from '../dist/src/monitor/pm2io.js';
-import { treeRss } from '../dist/src/monitor/tree-memory.js';
+import { TreeMemory } from '../dist/src/monitor/tree-memory.js';
 import { probeFor } from '../dist/src/probes/index.js';
 
 const ports = JSON.parse(process.argv[2]);
@@ -27,6 +27,7 @@ const pm2 = {
   bus: async () => ({ onProcessEvent: () => () => {}, onRaw: () => () => {}, close: () => {} }),
   restart: async () => {}, stop: async () => {}, signalId: async () => {},
 };
-const monitor = new Monitor({ stack, probes: probeMap, pm2, sink: pm2IoSink(), clock: realClock, policy: DEFAULT_POLICY, treeRss, isAlive: () => true, log: () => {} });
+const trees = new TreeMemory();
+const monitor = new Monitor({ stack, probes: probeMap, pm2, sink: pm2IoSink(), clock: realClock, policy: DEFAULT_POLICY, treeRss: (pid) => trees.rss(pid), isAlive: () => true, log: () => {} });
 await monitor.start();
 setInterval(() => process.stdout.write(`${probes}\n`), 1000);

@@ -20,11 +20,14 @@ export function isHolder(pid: number, procRoot = '/proc'): boolean {
   }
 }
 
-/** treeRss, except that a socket holder counts itself plus its largest child's tree, not the sum of its children. */
-export function serviceRss(root: number, procRoot = '/proc'): number | null {
-  if (!isHolder(root, procRoot)) return treeRss(root, procRoot);
+/**
+ * treeRss, except that a socket holder counts itself plus its largest child's tree, not the sum of its children.
+ * `tree` measures one tree (the monitor passes TreeMemory's, which keeps each tree's pids for a while).
+ */
+export function serviceRss(root: number, procRoot = '/proc', tree: (pid: number) => number | null = (pid) => treeRss(pid, procRoot)): number | null {
+  if (!isHolder(root, procRoot)) return tree(root);
   const own = ownRss(root, procRoot);
   if (own === null) return null;
-  const kids = directChildren(root, procRoot).map((c) => treeRss(c, procRoot) ?? 0);
+  const kids = directChildren(root, procRoot).map((c) => tree(c) ?? 0);
   return own + Math.max(0, ...kids);
 }

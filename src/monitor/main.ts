@@ -11,6 +11,7 @@ import { readPolicyEnv } from './policy-env.js';
 import { pm2IoSink } from './pm2io.js';
 import { fileHistoryStore } from './history-store.js';
 import { serviceRss } from './held-memory.js';
+import { TreeMemory } from './tree-memory.js';
 import { processStartMono } from '../util/mono.js';
 import { pidAlive } from '../util/proctree.js';
 import { makeRedactor, type Redact } from '../util/redact.js';
@@ -83,7 +84,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const store = fileHistoryStore(join(pm2.home, 'botstack-restarts.json'), log, runOwner(pm2.home));
   const processStart = (p: { pid: number }) => processStartMono(p.pid);
   const policy = readPolicy(env);
-  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => serviceRss(pid), isAlive: pidAlive, log, redact, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
+  const trees = new TreeMemory();
+  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => serviceRss(pid, '/proc', (p) => trees.rss(p)), isAlive: pidAlive, log, redact, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
   let stopping = false;
   let stopAlerts = async (): Promise<void> => undefined;
   const shutdown = async (signal: string) => {

@@ -1,22 +1,39 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { monoNow } from '../util/mono.js';
 
 // Resident memory of a process and all its descendants, read every probe
 // interval. util/proctree's snapshot reads every process on the machine; here
 // we walk only the service's own tree through /proc/<pid>/task/<tid>/children,
 // which costs a few reads per process instead of a few hundred. A child made
 // by a worker thread (uvicorn's sync endpoints run in a thread pool) is listed
-// under that thread, so every task is read.
+// under that thread, so every task is read. That walk (one read per thread)
+// was most of a tick's cost, so TreeMemory keeps each tree's pids and walks
+// again only every REWALK_MS or when one of them is gone: every process's
+// memory is still read each interval, and a new child joins the sum within
+// REWALK_MS.
 
 const PAGE = 4096;
+/** How old a tree's list of pids may get before it is walked again. */
+export const REWALK_MS = 5000;
+const statmBuf = Buffer.alloc(128);
 
 /** One process's resident bytes, from statm, or null when it is gone. */
 export function rss(pid: number, procRoot: string): number | null {
+  let fd: number;
   try {
-    // statm: size resident shared ...; in pages.
-    const resident = Number(readFileSync(`${procRoot}/${pid}/statm`, 'utf8').split(' ')[1]);
+    fd = openSync(`${procRoot}/${pid}/statm`, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    // statm: size resident shared ...; in pages. Read into one buffer: no stat, no string per call beyond the line.
+    const n = readSync(fd, statmBuf, 0, statmBuf.length, 0);
+    const resident = Number(statmBuf.toString('latin1', 0, n).split(' ')[1]);
     return Number.isFinite(resident) ? resident * PAGE : null;
   } catch {
     return null;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -39,19 +56,60 @@ export function children(pid: number, procRoot: string): number[] {
   return out;
 }
 
-/** Bytes resident in `root`'s whole tree, or null when `root` is gone. */
-export function treeRss(root: number, procRoot = '/proc'): number | null {
-  const first = rss(root, procRoot);
-  if (first === null) return null;
-  let total = first;
+/** `root` and all its descendants now, root first. */
+function walk(root: number, procRoot: string): number[] {
   const seen = new Set([root]);
   const todo = children(root, procRoot);
   while (todo.length > 0) {
     const pid = todo.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    total += rss(pid, procRoot) ?? 0;
     todo.push(...children(pid, procRoot));
   }
+  return [...seen];
+}
+
+/** Bytes resident in `root`'s whole tree, or null when `root` is gone; walks the tree on every call. */
+export function treeRss(root: number, procRoot = '/proc'): number | null {
+  return rss(root, procRoot) === null ? null : sum(walk(root, procRoot), procRoot, false);
+}
+
+/**
+ * The sum over `pids` (root first). Null when root is gone, or, if `strict`,
+ * when any is (a kept list is then walked again); else an ended child counts 0.
+ */
+function sum(pids: readonly number[], procRoot: string, strict: boolean): number | null {
+  let total = 0;
+  for (const [i, pid] of pids.entries()) {
+    const r = rss(pid, procRoot);
+    if (r === null && (strict || i === 0)) return null;
+    total += r ?? 0;
+  }
   return total;
+}
+
+/** treeRss with each tree's pids kept for REWALK_MS (see the top of this file). */
+export class TreeMemory {
+  private readonly trees = new Map<number, { readonly pids: readonly number[]; readonly at: number }>();
+
+  constructor(private readonly procRoot = '/proc', private readonly rewalkMs = REWALK_MS, private readonly now: () => number = monoNow) {}
+
+  rss(root: number): number | null {
+    const t = this.now();
+    const kept = this.trees.get(root);
+    if (kept && t - kept.at < this.rewalkMs) {
+      const total = sum(kept.pids, this.procRoot, true);
+      if (total !== null) return total;
+    }
+    // Walked again: stale, unknown, or a process of the kept list ended.
+    const pids = rss(root, this.procRoot) === null ? null : walk(root, this.procRoot);
+    if (pids === null) {
+      this.trees.delete(root);
+      return null;
+    }
+    this.trees.set(root, { pids, at: t });
+    // Roots no one asked about lately (a restarted service's old pid) are dropped.
+    for (const [pid, e] of this.trees) if (t - e.at > 10 * this.rewalkMs) this.trees.delete(pid);
+    return sum(pids, this.procRoot, false);
+  }
 }

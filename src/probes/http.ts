@@ -1,25 +1,26 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { monoNow } from '../util/mono.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { checkBody, needsBody, type BodyExpectations } from './http-check.js';
 import { errorCode, socketErrorReason } from './net-errors.js';
+import { WireClient } from './http-wire.js';
 import { dialHost, down, hostPort, up } from './result.js';
 import type { Probe, ProbeResult } from './types.js';
 
-// GET one URL over node:http. Two modes:
-// - httpProbe: no agent. Each probe owns exactly one socket and destroys it
-//   when it has its answer, so nothing of ours outlives the probe.
-// - keepAliveHttpProbe (the monitor's): a healthy target keeps at most one
-//   idle socket between probes, which saves about a third of a probe's CPU
-//   (no connect, no close). A hostile target still holds nothing: any
+// GET one URL. Two modes:
+// - httpProbe, over node:http with no agent. Each probe owns exactly one
+//   socket and destroys it when it has its answer, so nothing of ours
+//   outlives the probe.
+// - keepAliveHttpProbe (the monitor's), over a bare socket (http-wire.ts): a
+//   healthy target keeps at most one idle socket between probes, which saves
+//   the connect and the close, and the fixed request and small reader save most
+//   of node:http's per-request work. A hostile target still holds nothing: any
 //   failure, a body over the cap or a timeout destroys the socket. The kept
 //   socket is dropped after FRESH_EVERY uses, so the server's accept path is
 //   proved once a minute at a 1 s interval, and when it was idle for IDLE_MS
 //   (checked as the next probe starts), under common servers' own keep-alive
-//   timeouts (uvicorn 5 s). A request on a
-//   reused socket that the server had closed meanwhile is retried once on a
-//   new one, inside the same deadline.
+//   timeouts (uvicorn 5 s). A request on a reused socket that the server had
+//   closed meanwhile is retried once on a new one, inside the same deadline.
 // No fetch/undici: their pools keep sockets we cannot account for.
 
 export interface HttpProbeOptions extends BodyExpectations {
@@ -42,21 +43,20 @@ interface Target {
   readonly o: HttpProbeOptions;
   readonly host: string;
   readonly url: string;
-  readonly agent: Agent | false;
 }
 
 interface Attempt {
   readonly t: Target;
   readonly dl: Deadline;
-  readonly finish: (r: ProbeResult, keep?: boolean) => void;
-  /** bytesRead of a reused socket when this request went out on it. */
+  readonly finish: (r: ProbeResult) => void;
+  /** bytesRead of the socket when this request went out on it. */
   readBase: number;
   bodyBytes: number;
   phase: 'request' | 'body';
 }
 
 export function httpProbe(o: HttpProbeOptions): Probe {
-  const t = target(o, false);
+  const t = target(o);
   return (signal) => new Promise<ProbeResult>((resolve) => begin(t, signal, resolve));
 }
 
@@ -67,30 +67,30 @@ export interface KeepAliveHttpProbe {
 }
 
 export function keepAliveHttpProbe(o: HttpProbeOptions): KeepAliveHttpProbe {
-  // No agent `timeout`: it arms a timer on every socket each time it goes free,
-  // and node's timer list then wakes the process every couple of seconds even
-  // while the socket is used each second. Idleness is judged when the next probe
-  // starts instead, which costs no wake-up.
-  const agent = new Agent({ keepAlive: true, maxFreeSockets: 1, scheduling: 'lifo' });
-  const t = target(o, agent);
-  let lastEnd = -Infinity;
+  // A bare socket with a fixed request (http-wire.ts); what it cannot read as
+  // plain goes through node:http on a new socket, for node's exact reasons.
+  const fresh = target(o);
+  const wire = new WireClient(
+    { ...o, host: fresh.host, url: fresh.url, cap: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, freshEvery: FRESH_EVERY, idleMs: IDLE_MS },
+    (dl, resolve) => send(fresh, dl, resolve),
+  );
   return {
-    probe: (signal) => {
-      if (monoNow() - lastEnd > IDLE_MS) dropFree(agent);
-      return new Promise<ProbeResult>((resolve) => begin(t, signal, resolve)).finally(() => (lastEnd = monoNow()));
-    },
-    close: async () => agent.destroy(),
+    probe: (signal) =>
+      new Promise<ProbeResult>((resolve) => {
+        const dl = startDeadline(signal, o.timeoutMs);
+        if (dl.signal.aborted) {
+          dl.dispose();
+          return resolve(down(0, `${dl.expired()} (not started)`));
+        }
+        wire.probe(dl, resolve);
+      }),
+    close: async () => wire.close(),
   };
 }
 
-/** Closes the agent's idle socket: the server may be about to (uvicorn after 5 s). */
-function dropFree(agent: Agent): void {
-  for (const list of Object.values(agent.freeSockets)) for (const s of list ?? []) s.destroy();
-}
-
-function target(o: HttpProbeOptions, agent: Agent | false): Target {
+function target(o: HttpProbeOptions): Target {
   const host = dialHost(o.host);
-  return { o, host, url: `http://${hostPort(host, o.port)}${o.path}`, agent };
+  return { o, host, url: `http://${hostPort(host, o.port)}${o.path}` };
 }
 
 function begin(t: Target, signal: AbortSignal, resolve: (r: ProbeResult) => void): void {
@@ -99,32 +99,25 @@ function begin(t: Target, signal: AbortSignal, resolve: (r: ProbeResult) => void
     dl.dispose();
     return resolve(down(0, `${dl.expired()} (not started)`));
   }
-  send(t, dl, resolve, true);
+  send(t, dl, resolve);
 }
 
-const uses = new WeakMap<Socket, number>();
-
-function send(t: Target, dl: Deadline, resolve: (r: ProbeResult) => void, mayRetry: boolean): void {
+function send(t: Target, dl: Deadline, resolve: (r: ProbeResult) => void): void {
   const req = request({
     host: t.host,
     port: t.o.port,
     path: t.o.path,
     method: 'GET',
-    agent: t.agent,
-    headers: { connection: t.agent ? 'keep-alive' : 'close', 'user-agent': 'botstack-probe' },
+    agent: false,
+    headers: { connection: 'close', 'user-agent': 'botstack-probe' },
   });
   let done = false;
   let sock: Socket | undefined;
   const onAbort = () => finish(down(dl.elapsed(), `${dl.expired()} (${stalledAt(a, sock)})`));
-  const finish = (r: ProbeResult, keep = false) => {
+  const finish = (r: ProbeResult) => {
     if (done) return;
     done = true;
     dl.signal.removeEventListener('abort', onAbort);
-    // Kept: the response was read to its end, so the agent already holds the socket as free.
-    if (keep && sock && (uses.get(sock) ?? 0) < FRESH_EVERY) {
-      dl.dispose();
-      return resolve(r);
-    }
     req.destroy();
     sock?.destroy();
     dl.dispose();
@@ -135,24 +128,12 @@ function send(t: Target, dl: Deadline, resolve: (r: ProbeResult) => void, mayRet
   req.on('socket', (s: Socket) => {
     sock = s;
     a.readBase = s.bytesRead;
-    uses.set(s, (uses.get(s) ?? 0) + 1);
   });
   req.on('error', (err) => {
-    // The server closed a kept socket just as we reused it: ask once more on a new one.
-    if (mayRetry && req.reusedSocket && a.phase === 'request' && !done && isStaleSocket(err)) {
-      done = true;
-      dl.signal.removeEventListener('abort', onAbort);
-      return send(t, dl, resolve, false);
-    }
     finish(down(dl.elapsed(), requestErrorReason(err, a)));
   });
   req.on('response', (res) => onResponse(a, res));
   req.end();
-}
-
-function isStaleSocket(err: unknown): boolean {
-  const code = errorCode(err);
-  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** Where a timed-out request stood, which says whether the peer is hung or slow. */
@@ -181,8 +162,7 @@ function onResponse(a: Attempt, res: IncomingMessage): void {
     const suffix = expected === 200 ? '' : `, expected ${expected}`;
     return a.finish(down(a.dl.elapsed(), `HTTP ${status} from GET ${a.t.url}${suffix}`));
   }
-  // Without a body check, a kept socket still needs the body read to its end to be reused.
-  if (!needsBody(a.t.o) && !a.t.agent) return a.finish(up(a.dl.elapsed(), `HTTP ${status}`));
+  if (!needsBody(a.t.o)) return a.finish(up(a.dl.elapsed(), `HTTP ${status}`));
   readBody(a, res, status);
 }
 
@@ -194,7 +174,7 @@ function readBody(a: Attempt, res: IncomingMessage, status: number): void {
   a.phase = 'body';
   const judge = (truncated: boolean) => {
     const reason = check ? checkBody(Buffer.concat(chunks).subarray(0, cap).toString('utf8'), o, truncated ? capLabel(cap) : null) : null;
-    a.finish(reason ? down(a.dl.elapsed(), reason) : up(a.dl.elapsed(), `HTTP ${status}`), !truncated && reason === null);
+    a.finish(reason ? down(a.dl.elapsed(), reason) : up(a.dl.elapsed(), `HTTP ${status}`));
   };
   res.on('data', (chunk: Buffer) => {
     if (check) chunks.push(chunk);

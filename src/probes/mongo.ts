@@ -1,4 +1,4 @@
-import type { MongoClient, MongoClientOptions, ServerHeartbeatFailedEvent } from 'mongodb';
+import type { Db, MongoClient, MongoClientOptions, ServerHeartbeatFailedEvent } from 'mongodb';
 import { startDeadline, type Deadline } from './deadline.js';
 import { errorCode, socketErrorReason } from './net-errors.js';
 import { dialHost, down, hostPort, up } from './result.js';
@@ -47,6 +47,7 @@ export class MongoProbe {
   private client: Promise<MongoClient> | null = null;
   private closed = false;
   private readonly retiring = new Set<Promise<void>>();
+  private readonly admins = new WeakMap<MongoClient, Db>();
   private readonly host: string;
   private readonly where: string;
   /** A `Probe`, bound: safe to pass around on its own. */
@@ -127,9 +128,14 @@ export class MongoProbe {
   }
 
   private command(client: MongoClient, dl: Deadline): Promise<ProbeResult> {
-    return client
-      .db('admin')
-      .command({ ping: 1 }, { signal: dl.signal, timeoutMS: this.o.timeoutMs })
+    // One Db handle per client: the driver builds a new one (options merged, a logger) on each db() call.
+    let admin = this.admins.get(client);
+    if (!admin) this.admins.set(client, (admin = client.db('admin')));
+    // The deadline's signal is the only timeout: the driver's own `timeoutMS` builds a
+    // timeout context per command (about a quarter of a ping's CPU), and the socket and
+    // selection timeouts above already bound it.
+    return admin
+      .command({ ping: 1 }, { signal: dl.signal })
       .then(
         (doc) => (doc['ok'] === 1 ? up(dl.elapsed(), 'ping ok') : down(dl.elapsed(), `ping answered ok=${String(doc['ok'])}`)),
         (err: unknown) => down(dl.elapsed(), this.errorReason(err)),

@@ -12,6 +12,8 @@ export interface HostileServer {
   openSockets(): number;
   /** Connections accepted so far. */
   accepted(): number;
+  /** Ends every connection it holds (a FIN, as an idle timeout does). */
+  closeAll(): void;
 }
 
 export async function hostileServer(onConnection: (sock: Socket) => void): Promise<HostileServer> {
@@ -39,6 +41,9 @@ export async function hostileServer(onConnection: (sock: Socket) => void): Promi
     url: (path = '/health') => `http://127.0.0.1:${addr.port}${path}`,
     openSockets: () => sockets.size,
     accepted: () => accepted,
+    closeAll: () => {
+      for (const s of sockets) s.end();
+    },
   };
 }
 
