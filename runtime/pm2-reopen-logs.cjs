@@ -48,7 +48,8 @@ if (path.basename(main) === 'Daemon.js') {
   try {
     patch(require(path.join(path.dirname(main), 'Utility.js')));
     // Proof for `botstack doctor` that this daemon (pm2.pid) runs patched.
-    if (process.env.PM2_HOME) require('node:fs').writeFileSync(path.join(process.env.PM2_HOME, 'botstack-reopen-logs.pid'), String(process.pid));
+    // "<pid> <version>": version 2 closes the old files (version 1, a bare pid, left one fd open per log per rotation).
+    if (process.env.PM2_HOME) require('node:fs').writeFileSync(path.join(process.env.PM2_HOME, 'botstack-reopen-logs.pid'), `${process.pid} 2`);
   } catch (err) {
     process.stderr.write(`botstack: could not patch pm2's log reopen (${err && err.message}); pm2 reloadLogs may drop queued lines\n`);
   }

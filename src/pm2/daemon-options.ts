@@ -17,12 +17,17 @@ export function daemonNodeOptions(existing: string | undefined): string {
   return existing && existing.trim() !== '' ? `${existing} ${f}` : f;
 }
 
+/** The preload's current version (runtime/pm2-reopen-logs.cjs writes it after its pid). */
+export const REOPEN_FIX_VERSION = 2;
+
 /**
- * Whether the daemon PM2_HOME names runs with the preload: the preload writes
- * its pid next to pm2.pid (pm2 renames its process, so its command line says
- * nothing). Null when no pm2.pid is there.
+ * Which preload the daemon PM2_HOME names runs: the preload writes its pid
+ * (and, since version 2, its version) next to pm2.pid (pm2 renames its
+ * process, so its command line says nothing). 'outdated': version 1, which
+ * kept every reopened log file open (one fd per log file per rotation). Null
+ * when no pm2.pid is there.
  */
-export function daemonHasReopenFix(home: string): boolean | null {
+export function daemonReopenFix(home: string): 'current' | 'outdated' | 'missing' | null {
   const read = (f: string) => {
     try {
       return readFileSync(join(home, f), 'utf8').trim();
@@ -32,5 +37,13 @@ export function daemonHasReopenFix(home: string): boolean | null {
   };
   const pid = read('pm2.pid');
   if (pid === null) return null;
-  return read('botstack-reopen-logs.pid') === pid;
+  const [ownPid, version] = (read('botstack-reopen-logs.pid') ?? '').split(/\s+/);
+  if (ownPid !== pid) return 'missing';
+  return Number(version ?? 1) >= REOPEN_FIX_VERSION ? 'current' : 'outdated';
+}
+
+/** Whether that daemon runs the current preload; null when no pm2.pid is there. */
+export function daemonHasReopenFix(home: string): boolean | null {
+  const r = daemonReopenFix(home);
+  return r === null ? null : r === 'current';
 }

@@ -4,7 +4,7 @@ import { HEADER } from './config.js';
 import { findLogrotate } from './install.js';
 import { logrotateFile, stackLogFiles } from './plan.js';
 import { timerUnits } from './timer.js';
-import { daemonHasReopenFix, daemonNodeOptions } from '../../pm2/daemon-options.js';
+import { daemonNodeOptions, daemonReopenFix } from '../../pm2/daemon-options.js';
 
 // `doctor`: is log rotation set up, and does it still match the stack? What
 // matters is checked, not the sizes an operator may have chosen: every log
@@ -30,8 +30,12 @@ export function logRotation(ctx: DoctorContext): CheckResult[] {
   if (!pm2Bin || !existsSync(pm2Bin)) problems.push(`runs pm2 from ${pm2Bin ?? '(nowhere)'}, which does not exist`);
   if (problems.length > 0) return [...out, fail('logrotate', `${file} ${problems.join('; ')}`, `run again: ${fix}`)];
   out.push(ok('logrotate', `${file} rotates all ${stackLogFiles(ctx.stack).length} log files and reloads pm2 at ${ctx.pm2Home}`));
-  if (ctx.live !== null && daemonHasReopenFix(ctx.pm2Home) === false) {
-    out.push(warn('logrotate', `the pm2 daemon at ${ctx.pm2Home} runs without botstack's log-reopen preload: pm2 reloadLogs can drop lines still queued at each rotation`, `when a restart of every service is acceptable: PM2_HOME=${ctx.pm2Home} PM2_NODE_OPTIONS=${daemonNodeOptions(undefined)} pm2 update (botstack start and the boot unit start the daemon with it)`));
+  const preload = ctx.live === null ? null : daemonReopenFix(ctx.pm2Home);
+  if (preload === 'missing' || preload === 'outdated') {
+    const what = preload === 'missing'
+      ? "runs without botstack's log-reopen preload: pm2 reloadLogs can drop lines still queued at each rotation"
+      : "runs an older botstack log-reopen preload, which keeps every rotated log file open (one file descriptor per log file per rotation, until the daemon restarts)";
+    out.push(warn('logrotate', `the pm2 daemon at ${ctx.pm2Home} ${what}`, `when a restart of every service is acceptable: PM2_HOME=${ctx.pm2Home} PM2_NODE_OPTIONS=${daemonNodeOptions(undefined)} pm2 update (botstack start and the boot unit start the daemon with it)`));
   }
   const timer = timerUnits(ctx.stack.name, file, bin ?? 'logrotate', ctx.unitDir).timerFile;
   if (!existsSync(timer)) out.push(warn('logrotate', `no ${timer}: sizes are checked only at the daily logrotate run`, fix));

@@ -77,8 +77,14 @@ describe('doctor: log rotation', () => {
     const warning = () => logRotation(c).find((r) => r.message.includes('preload'));
     expect(warning()).toMatchObject({ level: 'warn', message: `the pm2 daemon at ${c.pm2Home} runs without botstack's log-reopen preload: pm2 reloadLogs can drop lines still queued at each rotation` });
     expect(warning()!.fix).toContain(`PM2_NODE_OPTIONS=--require=`);
+    // The first preload wrote a bare pid: it dropped nothing, but kept each rotated file open.
     writeFileSync(join(c.pm2Home, 'botstack-reopen-logs.pid'), '4242');
+    expect(warning()).toMatchObject({ level: 'warn', message: `the pm2 daemon at ${c.pm2Home} runs an older botstack log-reopen preload, which keeps every rotated log file open (one file descriptor per log file per rotation, until the daemon restarts)` });
+    writeFileSync(join(c.pm2Home, 'botstack-reopen-logs.pid'), '4242 2');
     expect(warning()).toBeUndefined();
+    // Another daemon's proof (a pid that is not pm2.pid's) is no proof.
+    writeFileSync(join(c.pm2Home, 'botstack-reopen-logs.pid'), '4141 2');
+    expect(warning()!.message).toContain("runs without botstack's log-reopen preload");
   });
 
   it('leaves a file botstack did not write alone', () => {
