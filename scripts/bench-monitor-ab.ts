@@ -10,6 +10,7 @@
 //   npx tsc -p tsconfig.build.json
 //   git worktree add /tmp/botstack-733d016 733d016   (or git archive | tar -x), build it there
 //   BENCH_BASE_DIR=/tmp/botstack-733d016 npx tsx scripts/bench-monitor-ab.ts [pairs=5] [seconds=30] [parts=AB]
+// BENCH_NODE_ARGS="--flag ..." runs this build's monitor under those node flags instead of the stack's.
 // BENCH_FLOOR=1 adds, after part A, 3 windows of scripts/bench-monitor-floor.mjs: the same
 // requests from a bare loop, the I/O part of the cost that no monitor can cut.
 import { spawn } from 'node:child_process';
@@ -81,7 +82,9 @@ async function stackPart(): Promise<void> {
       await b.d.client.delete('monitor').catch(() => undefined);
       // Each build with its own app definition: this one's sets pmx=false (stack/compile.ts), the base's did not.
       const env = dir === REPO ? app!.env : Object.fromEntries(Object.entries(app!.env).filter(([k]) => k !== 'pmx'));
-      await b.d.client.start([{ ...app!, env, script: join(dir, 'dist', 'src', 'monitor', 'main.js') }]);
+      // BENCH_NODE_ARGS (space-separated) runs this build under other node flags; the base keeps the stack's.
+      const nodeArgs = dir === REPO && process.env.BENCH_NODE_ARGS !== undefined ? { node_args: process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean) } : {};
+      await b.d.client.start([{ ...app!, env, ...nodeArgs, script: join(dir, 'dist', 'src', 'monitor', 'main.js') }]);
       await waitHealthy(b.d, 30_000, ['mongod', 'api', 'web', 'bot']);
       await new Promise((r) => setTimeout(r, WARM_MS));
       return sample((await b.d.proc('monitor')).pid, SECONDS * 1000);

@@ -19,6 +19,8 @@ export interface Clock {
    * AbortController, listener or promise per wait.
    */
   after(ms: number, fn: () => void): () => void;
+  /** `after` runs on real time (so a probe may take a timer of this clock as its own deadline). */
+  readonly real?: boolean;
 }
 
 const after = (ms: number, fn: () => void): (() => void) => {
@@ -42,4 +44,5 @@ export const realClock: Clock = {
       signal?.addEventListener('abort', done, { once: true });
     }),
   after,
+  real: true,
 };

@@ -20,14 +20,54 @@ export function isHolder(pid: number, procRoot = '/proc'): boolean {
   }
 }
 
+/** How the monitor reads memory: TreeMemory's kept trees and fds, and a cached holder check. */
+export interface MemoryReader {
+  tree(pid: number): number | null;
+  own(pid: number): number | null;
+  holder(pid: number): boolean;
+  /** Direct children; `fresh` when a listed one turned out gone (a roll replaced it). */
+  children(pid: number, fresh?: boolean): readonly number[];
+}
+
+/** The uncached reader: every call reads /proc afresh (the CLI, the tests' control). */
+export const freshReader = (procRoot = '/proc'): MemoryReader => ({
+  tree: (pid) => treeRss(pid, procRoot),
+  own: (pid) => ownRss(pid, procRoot),
+  holder: (pid) => isHolder(pid, procRoot),
+  children: (pid) => directChildren(pid, procRoot),
+});
+
 /**
  * treeRss, except that a socket holder counts itself plus its largest child's tree, not the sum of its children.
- * `tree` measures one tree (the monitor passes TreeMemory's, which keeps each tree's pids for a while).
+ * `read` measures (the monitor passes one over TreeMemory, which keeps each tree's pids for a while).
  */
-export function serviceRss(root: number, procRoot = '/proc', tree: (pid: number) => number | null = (pid) => treeRss(pid, procRoot)): number | null {
-  if (!isHolder(root, procRoot)) return tree(root);
-  const own = ownRss(root, procRoot);
+export function serviceRss(root: number, procRoot = '/proc', read: MemoryReader = freshReader(procRoot)): number | null {
+  if (!read.holder(root)) return read.tree(root);
+  const own = read.own(root);
   if (own === null) return null;
-  const kids = directChildren(root, procRoot).map((c) => tree(c) ?? 0);
-  return own + Math.max(0, ...kids);
+  let sizes = read.children(root).map((c) => read.tree(c));
+  // A kept child list that names a process now gone: a roll replaced it, so list them again.
+  if (sizes.includes(null)) sizes = read.children(root, true).map((c) => read.tree(c));
+  return own + Math.max(0, ...sizes.map((b) => b ?? 0));
+}
+
+/**
+ * isHolder, remembered per pid for `ttlMs`: a pid's command line changes only
+ * at an exec (a launcher that execs into the holder at start), so it is read
+ * again after a while, not on every interval. Entries of pids not asked about are dropped.
+ */
+export class HolderCache {
+  private readonly seen = new Map<number, { readonly holder: boolean; readonly at: number }>();
+
+  constructor(private readonly now: () => number, private readonly ttlMs: number, private readonly procRoot = '/proc') {}
+
+  holder(pid: number): boolean {
+    const t = this.now();
+    const e = this.seen.get(pid);
+    if (e && t - e.at < this.ttlMs) return e.holder;
+    const holder = isHolder(pid, this.procRoot);
+    this.seen.set(pid, { holder, at: t });
+    if (this.seen.size > 64) for (const [p, x] of this.seen) if (t - x.at >= this.ttlMs) this.seen.delete(p);
+    return holder;
+  }
 }

@@ -10,9 +10,9 @@ import type { HealPolicy } from './policy.js';
 import { readPolicyEnv } from './policy-env.js';
 import { pm2IoSink } from './pm2io.js';
 import { fileHistoryStore } from './history-store.js';
-import { serviceRss } from './held-memory.js';
-import { TreeMemory } from './tree-memory.js';
-import { processStartMono } from '../util/mono.js';
+import { HolderCache, serviceRss, type MemoryReader } from './held-memory.js';
+import { REWALK_MS, TreeMemory } from './tree-memory.js';
+import { monoNow, processStartMono } from '../util/mono.js';
 import { pidAlive } from '../util/proctree.js';
 import { makeRedactor, type Redact } from '../util/redact.js';
 import { secretsOf, stackRedactorSync } from '../util/secrets.js';
@@ -85,7 +85,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const processStart = (p: { pid: number }) => processStartMono(p.pid);
   const policy = readPolicy(env);
   const trees = new TreeMemory();
-  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => serviceRss(pid, '/proc', (p) => trees.rss(p)), isAlive: pidAlive, log, redact, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
+  const holders = new HolderCache(monoNow, REWALK_MS);
+  const memory: MemoryReader = { tree: (p) => trees.rss(p), own: (p) => trees.own(p), holder: (p) => holders.holder(p), children: (p, fresh) => trees.children(p, fresh) };
+  const monitor = new Monitor({ stack, probes, pm2, sink, clock: realClock, policy, treeRss: (pid) => serviceRss(pid, '/proc', memory), isAlive: pidAlive, log, redact, store, processStart, rearm: (name) => rearms.get(name)?.(), ...(metrics ? { onProbe: metrics.observe } : {}) });
   let stopping = false;
   let stopAlerts = async (): Promise<void> => undefined;
   const shutdown = async (signal: string) => {

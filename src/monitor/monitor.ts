@@ -34,6 +34,8 @@ export class Monitor {
   private paused = false;
   private readonly memory: MemoryWatch;
   private dirty = true;
+  /** Something besides a healthy service's latency changed since the last publish. */
+  private news = true;
   /** Observations recorded on the steady-state fast path since the last settle. */
   private unsettled = false;
   private readonly saved: HistorySync;
@@ -161,8 +163,9 @@ export class Monitor {
     // Time-based decisions (heal windows, backoff) still run once a second in steady state.
     if (this.unsettled) this.apply(null);
     this.saved.save();
-    if (!this.dirty) return;
-    this.dirty = false;
+    // A latency alone goes to pm2 only every few seconds (surface.ts): no report is built for it in between.
+    if (!this.dirty || !this.surface.due(this.news)) return;
+    this.dirty = this.news = false;
     this.surface.publish(this.report());
   }
 
@@ -180,6 +183,7 @@ export class Monitor {
       if (s.state === 'healthy' && next.state === 'healthy' && !next.overMemory) {
         this.states.set(input.name, next);
         this.dirty = this.unsettled = true;
+        if (next.note !== s.note) this.news = true;
         return;
       }
       this.states = new Map(this.states).set(input.name, next);
@@ -188,6 +192,8 @@ export class Monitor {
     const now = this.d.clock.now();
     const r = settle({ states: this.states, specs: this.specs, now, policy: this.d.policy, paused: this.paused, crashes: (n, since) => this.history.crashesSince(n, since) });
     this.states = r.states;
+    // settle keeps each unchanged state as the same object: a steady-state settle is no news.
+    if (input !== null || r.actions.length > 0 || [...r.states].some(([n, st]) => before.get(n) !== st)) this.news = true;
     for (const line of changeLines(before, this.states)) this.d.log(line);
     for (const fn of this.settledObservers) fn(this.states, this.history, now);
     this.dirty = true;

@@ -1,3 +1,4 @@
+import { DEADLINE_REACHED, markDeadline } from '../probes/deadline.js';
 import type { Probe, ProbeResult } from '../probes/types.js';
 import type { Clock } from './clock.js';
 
@@ -22,6 +23,9 @@ const EDGE_MS = 25;
 export function runProbe(probe: Probe, timeoutMs: number, clock: Clock, stop: AbortSignal): Promise<ProbeRun> {
   const started = clock.now();
   const ctl = new AbortController();
+  // The probe's own deadline (probes/deadline.ts) rides on this signal rather than making a second
+  // one; only on a real clock, since a fake one's timers do not fire in real time.
+  if (clock.real === true) markDeadline(ctl.signal, timeoutMs);
   const onStop = () => ctl.abort(stop.reason);
   if (stop.aborted) ctl.abort(stop.reason);
   else stop.addEventListener('abort', onStop, { once: true });
@@ -37,7 +41,7 @@ export function runProbe(probe: Probe, timeoutMs: number, clock: Clock, stop: Ab
     };
     const threw = (err: unknown): ProbeResult => ({ ok: false, latencyMs: clock.now() - started, reason: `probe threw: ${String(err)}` });
     let cancel = clock.after(timeoutMs, () => {
-      ctl.abort();
+      ctl.abort(DEADLINE_REACHED);
       cancel = clock.after(CONTRACT_SLACK_MS, () =>
         settle({ ok: false, latencyMs: clock.now() - started, reason: `probe gave no result ${CONTRACT_SLACK_MS} ms after its ${timeoutMs} ms timeout` }),
       );

@@ -53,7 +53,8 @@ export function rootCause(name: string, states: ReadonlyMap<string, ServiceHealt
 export function settle(input: SettleInput): Settled {
   const { now, policy } = input;
   const pruned = new Map<string, ServiceHealth>();
-  for (const [name, s] of input.states) pruned.set(name, { ...s, heals: s.heals.filter((t) => now - t < policy.healWindowMs) });
+  // A state none of whose heals aged out stays the same object (the monitor reads an unchanged object as no news).
+  for (const [name, s] of input.states) pruned.set(name, s.heals.every((t) => now - t < policy.healWindowMs) ? s : { ...s, heals: s.heals.filter((t) => now - t < policy.healWindowMs) });
   // Attribution reads the states as they were, so the order of services never matters.
   const states = new Map<string, ServiceHealth>();
   const causes = new Map<string, string | null>();

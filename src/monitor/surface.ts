@@ -59,6 +59,11 @@ export class Surface {
     return true;
   }
 
+  /** Whether a publish now would reach pm2: with `news` (a change besides a latency) always, else every LATENCY_ONLY_EVERY_MS. */
+  due(news: boolean): boolean {
+    return news || monoNow() - this.flushedAt >= LATENCY_ONLY_EVERY_MS;
+  }
+
   publish(report: HealthReport): void {
     let news = false;
     for (const [name, s] of Object.entries(report.services)) {

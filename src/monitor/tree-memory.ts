@@ -88,28 +88,130 @@ function sum(pids: readonly number[], procRoot: string, strict: boolean): number
   return total;
 }
 
-/** treeRss with each tree's pids kept for REWALK_MS (see the top of this file). */
+/** Reads a pid's statm through an fd kept open across calls (real /proc only: see TreeMemory). */
+class KeptStatm {
+  private readonly fds = new Map<number, number>();
+
+  constructor(private readonly procRoot: string) {}
+
+  rss(pid: number): number | null {
+    let fd = this.fds.get(pid);
+    if (fd === undefined) {
+      try {
+        fd = openSync(`${this.procRoot}/${pid}/statm`, 'r');
+      } catch {
+        return null;
+      }
+      this.fds.set(pid, fd);
+    }
+    try {
+      // A /proc file read at offset 0 is generated afresh; once the process is gone, ESRCH.
+      const n = readSync(fd, statmBuf, 0, statmBuf.length, 0);
+      const resident = Number(statmBuf.toString('latin1', 0, n).split(' ')[1]);
+      if (n > 0 && Number.isFinite(resident)) return resident * PAGE;
+    } catch {
+      /* gone */
+    }
+    this.drop(pid);
+    return null;
+  }
+
+  /** Closes the fds of every pid not in `keep`. */
+  keepOnly(keep: ReadonlySet<number>): void {
+    for (const pid of [...this.fds.keys()]) if (!keep.has(pid)) this.drop(pid);
+  }
+
+  get open(): number {
+    return this.fds.size;
+  }
+
+  private drop(pid: number): void {
+    const fd = this.fds.get(pid);
+    if (fd === undefined) return;
+    this.fds.delete(pid);
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+/**
+ * treeRss with each tree's pids kept for REWALK_MS (see the top of this file).
+ * On the real /proc each kept pid's statm stays open, and is read again at
+ * offset 0 each interval (the kernel regenerates it; a process that ended
+ * answers ESRCH, and a reused pid is a different process, so an old fd never
+ * reads a new one): one read a process instead of open, read and close. A
+ * fake /proc of plain files (the tests) is opened per read, since an unlinked
+ * file stays readable through an open fd. Only pids of kept trees hold an fd.
+ */
 export class TreeMemory {
   private readonly trees = new Map<number, { readonly pids: readonly number[]; readonly at: number }>();
+  private readonly kept: KeptStatm | null;
+  private readonly read: (pid: number) => number | null;
 
-  constructor(private readonly procRoot = '/proc', private readonly rewalkMs = REWALK_MS, private readonly now: () => number = monoNow) {}
+  constructor(private readonly procRoot = '/proc', private readonly rewalkMs = REWALK_MS, private readonly now: () => number = monoNow, keepOpen = procRoot === '/proc') {
+    this.kept = keepOpen ? new KeptStatm(procRoot) : null;
+    const kept = this.kept;
+    this.read = kept ? (pid) => kept.rss(pid) : (pid) => rss(pid, procRoot);
+  }
+
+  /** How many statm fds are open now (tests: every one belongs to a kept tree). */
+  get openFds(): number {
+    return this.kept?.open ?? 0;
+  }
+
+  /** Pids read alone through own() (a socket holder), with when: their fds are kept as long as they are read. */
+  private readonly owned = new Map<number, number>();
+
+  /** One process's own resident bytes, or null when it is gone (through the kept fd where there is one). */
+  own(pid: number): number | null {
+    const r = this.read(pid);
+    if (r === null) this.owned.delete(pid);
+    else this.owned.set(pid, this.now());
+    return r;
+  }
+
+  private readonly kidLists = new Map<number, { readonly kids: readonly number[]; readonly at: number }>();
+
+  /** A process's direct children, kept for the rewalk interval like a tree's pids; `fresh` reads them now. */
+  children(pid: number, fresh = false): readonly number[] {
+    const t = this.now();
+    const kept = this.kidLists.get(pid);
+    if (!fresh && kept && t - kept.at < this.rewalkMs) return kept.kids;
+    const kids = children(pid, this.procRoot);
+    this.kidLists.set(pid, { kids, at: t });
+    for (const [p, e] of this.kidLists) if (t - e.at > 10 * this.rewalkMs) this.kidLists.delete(p);
+    return kids;
+  }
 
   rss(root: number): number | null {
     const t = this.now();
     const kept = this.trees.get(root);
     if (kept && t - kept.at < this.rewalkMs) {
-      const total = sum(kept.pids, this.procRoot, true);
+      const total = this.sum(kept.pids, true);
       if (total !== null) return total;
     }
     // Walked again: stale, unknown, or a process of the kept list ended.
-    const pids = rss(root, this.procRoot) === null ? null : walk(root, this.procRoot);
-    if (pids === null) {
-      this.trees.delete(root);
-      return null;
-    }
-    this.trees.set(root, { pids, at: t });
+    const pids = this.read(root) === null ? null : walk(root, this.procRoot);
+    if (pids === null) this.trees.delete(root);
+    else this.trees.set(root, { pids, at: t });
     // Roots no one asked about lately (a restarted service's old pid) are dropped.
     for (const [pid, e] of this.trees) if (t - e.at > 10 * this.rewalkMs) this.trees.delete(pid);
-    return sum(pids, this.procRoot, false);
+    for (const [pid, at] of this.owned) if (t - at > 2 * this.rewalkMs) this.owned.delete(pid);
+    this.kept?.keepOnly(new Set([...this.trees.values()].flatMap((e) => e.pids).concat([...this.owned.keys()])));
+    return pids === null ? null : this.sum(pids, false);
+  }
+
+  /** As `sum` above, through this instance's reader. */
+  private sum(pids: readonly number[], strict: boolean): number | null {
+    let total = 0;
+    for (let i = 0; i < pids.length; i++) {
+      const r = this.read(pids[i]!);
+      if (r === null && (strict || i === 0)) return null;
+      total += r ?? 0;
+    }
+    return total;
   }
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { healByRoll, roomForTwo } from '../../../src/monitor/heal-roll.js';
-import { isHolder, serviceRss } from '../../../src/monitor/held-memory.js';
-import { treeRss } from '../../../src/monitor/tree-memory.js';
+import { freshReader, HolderCache, isHolder, serviceRss } from '../../../src/monitor/held-memory.js';
+import { TreeMemory, treeRss } from '../../../src/monitor/tree-memory.js';
 
 // A fake /proc: pid -> (cmdline, resident pages, children).
 const dirs: string[] = [];
@@ -60,5 +60,51 @@ describe('a heal rolls only with room for two', () => {
     expect(asked).toStrictEqual([['/d', { timeoutMs: 9, killOld: true }]]);
     expect(await healByRoll(deps({ ok: false, reason: 'GET /health answered 503' }), { dir: '/d', hung: false, timeoutMs: 9 })).toStrictEqual({ rolled: false, why: 'the new process failed its health gate (GET /health answered 503)' });
     expect(await healByRoll(deps({ ok: false, reason: 'cannot reach', unreachable: true }), { dir: '/d', hung: false, timeoutMs: 9 })).toStrictEqual({ rolled: false, why: 'not rolled: cannot reach' });
+  });
+});
+
+describe('the holder check, cached per pid', () => {
+  it('reads a command line once per ttl, and sees an exec into the holder after it', () => {
+    const root = proc({ 30: { cmd: '/v/bin/python /pkg/runtime/envexec.py -- sockhold', pages: 10 } });
+    let now = 0;
+    const cache = new HolderCache(() => now, 5000, root);
+    expect(cache.holder(30)).toBe(false);
+    writeFileSync(join(root, '30', 'cmdline'), ['/v/bin/python', '/pkg/runtime/sockhold.py', '--', 'uvicorn'].join('\0') + '\0');
+    now = 4999;
+    expect(cache.holder(30)).toBe(false); // within the ttl: the cached answer
+    expect(isHolder(30, root)).toBe(true); // control: a fresh read sees the exec
+    now = 5000;
+    expect(cache.holder(30)).toBe(true);
+  });
+
+  it('serviceRss through a reader gives what the fresh reads give', () => {
+    const root = proc({
+      40: { cmd: '/v/bin/python /pkg/runtime/sockhold.py -- /v/bin/uvicorn app:app', pages: 2000, kids: [41] },
+      41: { cmd: '/v/bin/python sockhold_child.py', pages: 12_000 },
+    });
+    const cache = new HolderCache(() => 0, 5000, root);
+    const reader = { ...freshReader(root), holder: (pid: number) => cache.holder(pid) };
+    expect(serviceRss(40, root, reader)).toBe(serviceRss(40, root));
+    expect(serviceRss(40, root)).toBe(14_000 * PAGE);
+  });
+});
+
+describe("the holder's child list, kept between walks", () => {
+  it('is listed again at once when the child it names is gone (a roll replaced it)', () => {
+    const root = proc({
+      50: { cmd: '/v/bin/python /pkg/runtime/sockhold.py -- uvicorn', pages: 1000, kids: [51] },
+      51: { cmd: 'python sockhold_child.py', pages: 8000 },
+    });
+    const trees = new TreeMemory(root, 5000, () => 0);
+    const reader = { ...freshReader(root), tree: (p: number) => trees.rss(p), children: (p: number, fresh?: boolean) => trees.children(p, fresh) };
+    expect(serviceRss(50, root, reader)).toBe(9000 * PAGE);
+    // The roll: a new child 52 serves, the old 51 has ended; the clock has not moved, so the kept list is still "fresh".
+    rmSync(join(root, '51'), { recursive: true });
+    mkdirSync(join(root, '52', 'task', '52'), { recursive: true });
+    writeFileSync(join(root, '52', 'statm'), '1000 6000 0 0 0 0 0\n');
+    writeFileSync(join(root, '52', 'task', '52', 'children'), '');
+    writeFileSync(join(root, '50', 'task', '50', 'children'), '52');
+    expect(serviceRss(50, root, reader)).toBe(7000 * PAGE);
+    expect(serviceRss(50, root)).toBe(7000 * PAGE); // control: the fresh reads agree
   });
 });
