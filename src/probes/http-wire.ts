@@ -18,9 +18,18 @@ import type { ProbeResult } from './types.js';
 export type { WireTarget };
 export type Fallback = (dl: Deadline, resolve: (r: ProbeResult) => void) => void;
 
+/** What a socket's events go to while a request is on it; none while it is parked. */
+interface Handler {
+  data(chunk: Buffer): void;
+  end(): void;
+  lost(err: unknown): void;
+}
+
 interface Kept {
   readonly sock: Socket;
   uses: number;
+  /** The request on it now; null while parked, when any event from it (stray data, a close) drops it. */
+  on: Handler | null;
 }
 
 export class WireClient {
@@ -49,27 +58,24 @@ export class WireClient {
     this.send(dl, done, true);
   }
 
-  /** Takes the kept socket (parked with listeners that drop it on close or stray data) or dials a new one. */
+  /** Takes the kept socket or dials a new one. */
   private take(): { k: Kept; reused: boolean } {
     const k = this.kept;
     this.kept = null;
-    if (k && !k.sock.destroyed) {
-      k.sock.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error').removeAllListeners('end');
-      return { k, reused: true };
-    }
+    if (k && !k.sock.destroyed) return { k, reused: true };
     const sock = connect({ host: this.t.host, port: this.t.port, noDelay: true });
-    return { k: { sock, uses: 0 }, reused: false };
-  }
-
-  private park(k: Kept): void {
-    const s = k.sock;
-    s.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error').removeAllListeners('end');
+    const fresh: Kept = { sock, uses: 0, on: null };
+    // One set of listeners for the socket's life (not four added and removed per request):
+    // each event goes to the request on it, or drops the socket while it is parked.
     const drop = () => {
-      s.destroy();
-      if (this.kept === k) this.kept = null;
+      sock.destroy();
+      if (this.kept === fresh) this.kept = null;
     };
-    s.on('data', drop).on('end', drop).on('error', drop).on('close', drop);
-    this.kept = k;
+    sock.on('data', (chunk: Buffer) => (fresh.on ? fresh.on.data(chunk) : drop()));
+    sock.on('end', () => (fresh.on ? fresh.on.end() : drop()));
+    sock.on('error', (err: unknown) => (fresh.on ? fresh.on.lost(err) : drop()));
+    sock.on('close', () => (fresh.on ? fresh.on.lost(undefined) : drop()));
+    return { k: fresh, reused: false };
   }
 
   private send(dl: Deadline, resolve: (r: ProbeResult) => void, mayRetry: boolean): void {
@@ -78,19 +84,21 @@ export class WireClient {
     k.uses++;
     const r = new Reader(this.t);
     let finished = false;
+    const release = (keep: boolean) => {
+      finished = true;
+      k.on = null;
+      dl.signal.removeEventListener('abort', onAbort);
+      if (keep && k.uses < this.t.freshEvery) this.kept = k;
+      else s.destroy();
+    };
     const finish = (res: ProbeResult, keep = false) => {
       if (finished) return;
-      finished = true;
-      dl.signal.removeEventListener('abort', onAbort);
-      if (keep && k.uses < this.t.freshEvery) this.park(k);
-      else s.destroy();
+      release(keep);
       dl.dispose();
       resolve(res);
     };
     const handOff = (retry: boolean) => {
-      finished = true;
-      dl.signal.removeEventListener('abort', onAbort);
-      s.destroy();
+      release(false);
       if (retry) this.send(dl, resolve, false);
       else this.fallback(dl, resolve);
     };
@@ -105,20 +113,21 @@ export class WireClient {
       finish(down(dl.elapsed(), socketErrorReason(err, this.t.host, this.t.port)));
     };
     dl.signal.addEventListener('abort', onAbort, { once: true });
-    s.on('error', lost);
-    s.on('end', () => {
-      const v = r.eof();
-      if (v) finish(verdict(v, dl), false);
-      else lost(undefined);
-    });
-    s.on('close', () => lost(undefined));
-    s.on('data', (chunk: Buffer) => {
-      if (finished) return;
-      const v = r.feed(chunk);
-      if (v === 'more') return;
-      if (v === 'fallback') return handOff(false);
-      finish(verdict(v, dl), v.keep);
-    });
+    k.on = {
+      lost,
+      end: () => {
+        const v = r.eof();
+        if (v) finish(verdict(v, dl), false);
+        else lost(undefined);
+      },
+      data: (chunk) => {
+        if (finished) return;
+        const v = r.feed(chunk);
+        if (v === 'more') return;
+        if (v === 'fallback') return handOff(false);
+        finish(verdict(v, dl), v.keep);
+      },
+    };
     s.write(this.request);
   }
 }

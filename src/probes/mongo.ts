@@ -94,8 +94,17 @@ export class MongoProbe {
     // internal option the constructor refuses, so it is set on the parsed
     // options before the first connect; a test pins it (mongo.test.ts).
     (client.options as { minPoolSizeCheckFrequencyMS?: number }).minPoolSizeCheckFrequencyMS = POOL_CHECK_MS;
+    // Server selection would wait out the whole timeout on a refused port; the
+    // driver's monitor knows at once, so the waiting probe answers as soon as it does.
+    // One listener for the client's life, not one added and removed per ping.
+    client.on('serverHeartbeatFailed', (ev: ServerHeartbeatFailedEvent) => {
+      if (errorCode(ev.failure) === 'ECONNREFUSED') this.waiting.get(client)?.(`connection refused on ${this.where}`);
+    });
     return client;
   }
+
+  /** The probe waiting on each client's answer, for the client's one heartbeat listener. */
+  private readonly waiting = new WeakMap<MongoClient, (reason: string) => void>();
 
   /** Takes the client as a promise so the abort also covers the driver's first import. */
   private ping(pending: Promise<MongoClient>, dl: Deadline): Promise<ProbeResult> {
@@ -105,21 +114,18 @@ export class MongoProbe {
       const finish = (r: ProbeResult) => {
         if (done) return;
         done = true;
-        client?.off('serverHeartbeatFailed', onHeartbeatFailed);
+        if (client && this.waiting.get(client) === refused) this.waiting.delete(client);
         dl.signal.removeEventListener('abort', onAbort);
         resolve(r);
       };
       const onAbort = () => finish(down(dl.elapsed(), `${dl.expired()} (no reply to ping from mongod at ${this.where})`));
-      // Server selection would wait out the whole timeout on a refused port;
-      // the driver's monitor knows at once, so answer as soon as it does.
-      const onHeartbeatFailed = (ev: ServerHeartbeatFailedEvent) => {
-        if (errorCode(ev.failure) === 'ECONNREFUSED') finish(down(dl.elapsed(), `connection refused on ${this.where}`));
-      };
+      const refused = (reason: string) => finish(down(dl.elapsed(), reason));
       dl.signal.addEventListener('abort', onAbort, { once: true });
       pending.then(
         (c) => {
           if (done) return;
-          client = c.on('serverHeartbeatFailed', onHeartbeatFailed);
+          client = c;
+          this.waiting.set(c, refused);
           this.command(c, dl).then(finish);
         },
         (err: unknown) => finish(down(dl.elapsed(), `mongodb driver failed to load: ${err instanceof Error ? err.message : String(err)}`)),
@@ -131,11 +137,12 @@ export class MongoProbe {
     // One Db handle per client: the driver builds a new one (options merged, a logger) on each db() call.
     let admin = this.admins.get(client);
     if (!admin) this.admins.set(client, (admin = client.db('admin')));
-    // The deadline's signal is the only timeout: the driver's own `timeoutMS` builds a
-    // timeout context per command (about a quarter of a ping's CPU), and the socket and
-    // selection timeouts above already bound it.
+    // No timeout or signal for the driver: the deadline answers the probe (onAbort above),
+    // a failed probe retires the client, and closing it ends what is still in flight; the
+    // driver's `timeoutMS` context and abort wrapper per command were a third of a ping's
+    // CPU. The socket and selection timeouts bound it as before.
     return admin
-      .command({ ping: 1 }, { signal: dl.signal })
+      .command({ ping: 1 })
       .then(
         (doc) => (doc['ok'] === 1 ? up(dl.elapsed(), 'ping ok') : down(dl.elapsed(), `ping answered ok=${String(doc['ok'])}`)),
         (err: unknown) => down(dl.elapsed(), this.errorReason(err)),
