@@ -193,7 +193,8 @@ export class Monitor {
     const r = settle({ states: this.states, specs: this.specs, now, policy: this.d.policy, paused: this.paused, crashes: (n, since) => this.history.crashesSince(n, since) });
     this.states = r.states;
     // settle keeps each unchanged state as the same object: a steady-state settle is no news.
-    if (input !== null || r.actions.length > 0 || [...r.states].some(([n, st]) => before.get(n) !== st)) this.news = true;
+    if (input !== null || r.actions.length > 0) this.news = true;
+    else for (const [n, st] of r.states) if (before.get(n) !== st) this.news = true;
     for (const line of changeLines(before, this.states)) this.d.log(line);
     for (const fn of this.settledObservers) fn(this.states, this.history, now);
     this.dirty = true;

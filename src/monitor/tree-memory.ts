@@ -17,6 +17,18 @@ const PAGE = 4096;
 export const REWALK_MS = 5000;
 const statmBuf = Buffer.alloc(128);
 
+/** Resident bytes from an open statm fd, read at offset 0; null when it cannot be read (the process is gone). */
+function statmAt(fd: number): number | null {
+  try {
+    // statm: size resident shared ...; in pages. Read into one buffer: no stat, no string per call beyond the line.
+    const n = readSync(fd, statmBuf, 0, statmBuf.length, 0);
+    const resident = Number(statmBuf.toString('latin1', 0, n).split(' ')[1]);
+    return n > 0 && Number.isFinite(resident) ? resident * PAGE : null;
+  } catch {
+    return null;
+  }
+}
+
 /** One process's resident bytes, from statm, or null when it is gone. */
 export function rss(pid: number, procRoot: string): number | null {
   let fd: number;
@@ -26,12 +38,7 @@ export function rss(pid: number, procRoot: string): number | null {
     return null;
   }
   try {
-    // statm: size resident shared ...; in pages. Read into one buffer: no stat, no string per call beyond the line.
-    const n = readSync(fd, statmBuf, 0, statmBuf.length, 0);
-    const resident = Number(statmBuf.toString('latin1', 0, n).split(' ')[1]);
-    return Number.isFinite(resident) ? resident * PAGE : null;
-  } catch {
-    return null;
+    return statmAt(fd);
   } finally {
     closeSync(fd);
   }
@@ -71,17 +78,17 @@ function walk(root: number, procRoot: string): number[] {
 
 /** Bytes resident in `root`'s whole tree, or null when `root` is gone; walks the tree on every call. */
 export function treeRss(root: number, procRoot = '/proc'): number | null {
-  return rss(root, procRoot) === null ? null : sum(walk(root, procRoot), procRoot, false);
+  return rss(root, procRoot) === null ? null : sum(walk(root, procRoot), (pid) => rss(pid, procRoot), false);
 }
 
 /**
- * The sum over `pids` (root first). Null when root is gone, or, if `strict`,
- * when any is (a kept list is then walked again); else an ended child counts 0.
+ * The sum over `pids` (root first) as `read` measures each. Null when root is gone, or,
+ * if `strict`, when any is (a kept list is then walked again); else an ended child counts 0.
  */
-function sum(pids: readonly number[], procRoot: string, strict: boolean): number | null {
+function sum(pids: readonly number[], read: (pid: number) => number | null, strict: boolean): number | null {
   let total = 0;
-  for (const [i, pid] of pids.entries()) {
-    const r = rss(pid, procRoot);
+  for (let i = 0; i < pids.length; i++) {
+    const r = read(pids[i]!);
     if (r === null && (strict || i === 0)) return null;
     total += r ?? 0;
   }
@@ -104,16 +111,10 @@ class KeptStatm {
       }
       this.fds.set(pid, fd);
     }
-    try {
-      // A /proc file read at offset 0 is generated afresh; once the process is gone, ESRCH.
-      const n = readSync(fd, statmBuf, 0, statmBuf.length, 0);
-      const resident = Number(statmBuf.toString('latin1', 0, n).split(' ')[1]);
-      if (n > 0 && Number.isFinite(resident)) return resident * PAGE;
-    } catch {
-      /* gone */
-    }
-    this.drop(pid);
-    return null;
+    // A /proc file read at offset 0 is generated afresh; once the process is gone, ESRCH.
+    const r = statmAt(fd);
+    if (r === null) this.drop(pid);
+    return r;
   }
 
   /** Closes the fds of every pid not in `keep`. */
@@ -190,7 +191,7 @@ export class TreeMemory {
     const t = this.now();
     const kept = this.trees.get(root);
     if (kept && t - kept.at < this.rewalkMs) {
-      const total = this.sum(kept.pids, true);
+      const total = sum(kept.pids, this.read, true);
       if (total !== null) return total;
     }
     // Walked again: stale, unknown, or a process of the kept list ended.
@@ -201,17 +202,6 @@ export class TreeMemory {
     for (const [pid, e] of this.trees) if (t - e.at > 10 * this.rewalkMs) this.trees.delete(pid);
     for (const [pid, at] of this.owned) if (t - at > 2 * this.rewalkMs) this.owned.delete(pid);
     this.kept?.keepOnly(new Set([...this.trees.values()].flatMap((e) => e.pids).concat([...this.owned.keys()])));
-    return pids === null ? null : this.sum(pids, false);
-  }
-
-  /** As `sum` above, through this instance's reader. */
-  private sum(pids: readonly number[], strict: boolean): number | null {
-    let total = 0;
-    for (let i = 0; i < pids.length; i++) {
-      const r = this.read(pids[i]!);
-      if (r === null && (strict || i === 0)) return null;
-      total += r ?? 0;
-    }
-    return total;
+    return pids === null ? null : sum(pids, this.read, false);
   }
 }
